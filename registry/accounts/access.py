@@ -1,0 +1,79 @@
+"""Who may see and change what: the one place every view, the admin and the API ask.
+
+Roles: admin (superuser), city manager (scoped to municipalities), analyst
+(all units, no personal data), owner (own units), public (anonymous).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .models import Role
+
+ADMIN = "admin"
+CITY_MANAGER = "city_manager"
+ANALYST = "analyst"
+OWNER = "owner"
+PUBLIC = "public"
+
+_GROUP_ROLES = [(Role.CITY_MANAGER, CITY_MANAGER), (Role.ANALYST, ANALYST), (Role.OWNER, OWNER)]
+
+
+def role_of(user):
+    if user is None or not user.is_authenticated or not user.is_active:
+        return PUBLIC
+    if user.is_superuser:
+        return ADMIN
+    if not hasattr(user, "_registry_groups"):
+        user._registry_groups = set(user.groups.values_list("name", flat=True))
+    for group, role in _GROUP_ROLES:
+        if group in user._registry_groups:
+            return role
+    return PUBLIC
+
+
+def managed_municipality_ids(user):
+    """Municipalities a city manager is responsible for (empty for everyone else)."""
+    if role_of(user) != CITY_MANAGER:
+        return frozenset()
+    if not hasattr(user, "_registry_municipalities"):
+        user._registry_municipalities = frozenset(
+            user.profile.municipalities.values_list("id", flat=True)
+        ) if hasattr(user, "profile") else frozenset()
+    return user._registry_municipalities
+
+
+def can_edit_municipality(user, municipality_id):
+    role = role_of(user)
+    return role == ADMIN or (role == CITY_MANAGER and municipality_id in managed_municipality_ids(user))
+
+
+def require_edit(user, municipality_id):
+    if not can_edit_municipality(user, municipality_id):
+        raise PermissionDenied(_("Sie dürfen nur Einheiten Ihrer eigenen Gemeinde bearbeiten."))
+
+
+def can_see_private(user, municipality_id):
+    """Owner contacts and internal notes: admin, or the unit's own city manager."""
+    return can_edit_municipality(user, municipality_id)
+
+
+def units_visible_to(user, units=None):
+    """The units a user may see individually (with location)."""
+    from registry.units.models import Unit
+
+    units = Unit.objects.all() if units is None else units
+    role = role_of(user)
+    if role in (ADMIN, ANALYST):
+        return units
+    if role == CITY_MANAGER:
+        return units.filter(municipality_id__in=managed_municipality_ids(user))
+    public = units.filter(listing__in=_public_listings())
+    if role == OWNER:
+        return units.filter(owner__user=user) | public
+    return public
+
+
+def _public_listings():
+    from registry.listings.models import Listing
+
+    return Listing.objects.public().values("id")

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.places.models import Municipality
+
+
+class Role(models.TextChoices):
+    """Roles are Django groups of these names; `access.role_of` decides which applies."""
+
+    CITY_MANAGER = "Citymanager", _("Citymanager")
+    ANALYST = "Analyst", _("Analyst")
+    OWNER = "Eigentümer", _("Eigentümer")
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("Benutzer")
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="managers", verbose_name=_("zuständig für Gemeinden"),
+        help_text=_("Ein Citymanager sieht und bearbeitet nur die Einheiten dieser Gemeinden."),
+    )
+
+    class Meta:
+        verbose_name = _("Profil")
+        verbose_name_plural = _("Profile")
+
+    def __str__(self):
+        return str(self.user)

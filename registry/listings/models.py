@@ -1,0 +1,73 @@
+"""Public offers of vacant units. Public only with the owner's recorded consent."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.owners.models import Owner
+from registry.units.models import Unit
+
+
+class ListingQuerySet(models.QuerySet):
+    def public(self):
+        """What anyone may see: published, and the owner's consent still stands.
+
+        Checking consent here (not only when publishing) makes a withdrawal
+        take effect at once on every public surface.
+        """
+        return self.filter(published=True, unit__owner__consent=Owner.Consent.CONSENTED)
+
+
+class Listing(models.Model):
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="listing", verbose_name=_("Einheit"))
+    slug = models.SlugField(_("Kurzname"), max_length=140, unique=True)
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    rent = models.DecimalField(_("Kaltmiete (€/m²)"), max_digits=7, decimal_places=2, null=True, blank=True)
+    available_from = models.DateField(_("verfügbar ab"), null=True, blank=True)
+    published = models.BooleanField(_("veröffentlicht"), default=False)
+    published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Angebot")
+        verbose_name_plural = _("Angebote")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rent__gte=0), name="listing_rent_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("listings:detail", args=[self.slug])
+
+    def clean(self):
+        if self.published:
+            owner = self.unit.owner if self.unit_id else None
+            if owner is None or not owner.has_consented:
+                raise ValidationError(
+                    {"published": _("Ohne dokumentierte Einwilligung des Eigentümers kann das Angebot nicht veröffentlicht werden.")}
+                )
+
+    def save(self, *args, **kwargs):
+        if self.published and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class ListingPhoto(models.Model):
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("Foto"), upload_to="listings/%Y/")
+    caption = models.CharField(_("Bildunterschrift"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Foto")
+        verbose_name_plural = _("Fotos")
+        ordering = ["position", "id"]

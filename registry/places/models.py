@@ -1,0 +1,57 @@
+from django.contrib.gis.db import models
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+ags_validator = RegexValidator(
+    r"^\d{8}$", _("Der Amtliche Gemeindeschlüssel (AGS) hat genau 8 Ziffern.")
+)
+
+
+class Municipality(models.Model):
+    """A Gemeinde, identified by its official 8-digit key (AGS)."""
+
+    ags = models.CharField(_("AGS"), max_length=8, unique=True, validators=[ags_validator])
+    name = models.CharField(_("Name"), max_length=120)
+    kind = models.CharField(_("Art"), max_length=60, blank=True)
+    district_ags = models.CharField(_("Kreisschlüssel"), max_length=5, blank=True)
+    district = models.CharField(_("Landkreis"), max_length=120, blank=True)
+    boundary = models.MultiPolygonField(_("Gemeindegrenze"), srid=4326)
+
+    class Meta:
+        verbose_name = _("Gemeinde")
+        verbose_name_plural = _("Gemeinden")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.ags})"
+
+
+class TownCentre(models.Model):
+    """A zentraler Versorgungsbereich: the planning polygon of a town centre."""
+
+    name = models.CharField(_("Name"), max_length=120)
+    slug = models.SlugField(_("Kurzname"), max_length=120, unique=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="centres",
+        verbose_name=_("Gemeinde"),
+    )
+    boundary = models.PolygonField(_("Abgrenzung"), srid=4326)
+
+    class Meta:
+        verbose_name = _("Innenstadt")
+        verbose_name_plural = _("Innenstädte")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.boundary is not None and not self.boundary.valid:
+            raise ValidationError(
+                {"boundary": _("Die Abgrenzung ist keine gültige Fläche: %(reason)s")
+                 % {"reason": self.boundary.valid_reason}}
+            )

@@ -1,0 +1,141 @@
+"""Every write to a unit goes through here: scope check, validation, optimistic
+locking, who/when. Views, the admin and the API call these functions."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.accounts import access
+
+from .models import Occupancy, Unit
+from .vacancy import Status
+
+# Fields a city manager edits directly; status and history go through change_status.
+EDITABLE_FIELDS = (
+    "external_id", "name", "street", "house_number", "postcode", "town", "location", "footprint",
+    "floor", "floor_area", "sales_area", "frontage", "step_free", "listed_building", "category",
+    "subcategory", "wz_code", "asking_rent", "last_checked", "owner", "internal_note",
+)
+
+
+class StaleEdit(Exception):
+    """Someone else saved the unit after the user loaded it."""
+
+    def __init__(self):
+        super().__init__(
+            _("Diese Einheit wurde inzwischen von jemand anderem geändert. "
+              "Bitte laden Sie sie neu und wiederholen Sie Ihre Änderung.")
+        )
+
+
+def _validated(unit, exclude=()):
+    unit.full_clean(exclude=["municipality", "centre", *exclude], validate_constraints=False)
+    return unit
+
+
+def _check_date(value, field):
+    if value > timezone.localdate():
+        raise ValidationError({field: _("Das Datum darf nicht in der Zukunft liegen.")})
+
+
+@transaction.atomic
+def create_unit(user, *, status=Status.OCCUPIED, since=None, note="", **fields):
+    """A new unit with its first occupancy interval (status since `since`, default today)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unbekannte Felder: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unbekannter Status „%(status)s“.") % {"status": status}})
+    since = since or timezone.localdate()
+    _check_date(since, "since")
+    unit = _validated(Unit(**fields))
+    access.require_edit(user, unit.municipality.id)
+    unit.created_by = unit.updated_by = user
+    unit.save()
+    Occupancy.objects.create(
+        unit=unit, status=status, category=unit.category if status == Status.OCCUPIED else "",
+        valid_from=since, note=note, recorded_by=user,
+    )
+    unit.refresh_from_db()
+    return unit
+
+
+def _lock(user, unit_id, version):
+    """Bump the version if it is still the one the user saw; raise StaleEdit otherwise."""
+    unit = Unit.objects.select_for_update().get(pk=unit_id)
+    access.require_edit(user, unit.municipality_id)
+    if unit.version != version:
+        raise StaleEdit()
+    return unit
+
+
+def _save(unit, user, fields):
+    unit.version = F("version") + 1
+    unit.updated_by = user
+    unit.updated_at = timezone.now()
+    unit.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    unit.refresh_from_db()
+    return unit
+
+
+@transaction.atomic
+def update_unit(user, unit_id, version, **changes):
+    """Change attributes (incl. moving the point). The new municipality must be the user's too."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unbekannte Felder: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    unit = _lock(user, unit_id, version)
+    for field, value in changes.items():
+        setattr(unit, field, value)
+    _validated(unit)
+    access.require_edit(user, unit.municipality.id)
+    return _save(unit, user, list(changes))
+
+
+@transaction.atomic
+def change_status(user, unit_id, version, status, on_date=None, note="", category=""):
+    """Close the open interval on `on_date` and open one with the new status.
+
+    A change on the open interval's first day corrects that interval instead.
+    """
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unbekannter Status „%(status)s“.") % {"status": status}})
+    on_date = on_date or timezone.localdate()
+    if not isinstance(on_date, datetime.date):
+        raise ValidationError({"on_date": _("Bitte ein gültiges Datum angeben.")})
+    _check_date(on_date, "on_date")
+    unit = _lock(user, unit_id, version)
+    current = unit.intervals.get(valid_to__isnull=True)
+    if on_date < current.valid_from:
+        raise ValidationError({"on_date": _(
+            "Das Datum liegt vor dem Beginn des aktuellen Status (%(date)s)."
+        ) % {"date": current.valid_from.strftime("%d.%m.%Y")}})
+    try:
+        with transaction.atomic():
+            if on_date == current.valid_from:
+                current.status, current.category, current.note = status, category, note
+                current.recorded_by, current.recorded_at = user, timezone.now()
+                current.save()
+            else:
+                current.valid_to = on_date
+                current.save(update_fields=["valid_to"])
+                Occupancy.objects.create(
+                    unit=unit, status=status, category=category, valid_from=on_date,
+                    note=note, recorded_by=user,
+                )
+    except IntegrityError as error:
+        raise ValidationError({"on_date": _("Der Zeitraum überschneidet sich mit der Historie.")}) from error
+    return _save(unit, user, [])
+
+
+@transaction.atomic
+def mark_checked(user, unit_id, version, on_date=None):
+    on_date = on_date or timezone.localdate()
+    _check_date(on_date, "last_checked")
+    unit = _lock(user, unit_id, version)
+    unit.last_checked = on_date
+    return _save(unit, user, ["last_checked"])

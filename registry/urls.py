@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from registry.maps import views as map_views
+
+admin.site.site_header = "Leerstandsregister Thüringen"
+admin.site.site_title = "Leerstandsregister"
+admin.site.index_title = "Verwaltung"
+
+urlpatterns = [
+    path("", map_views.home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

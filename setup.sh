@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Set-up of the Leerstandsregister on Debian 12, run as root or with sudo.
+#
+#   bash setup.sh run    install what is missing, prepare the database, load the demo, serve :8000
+#   bash setup.sh test   the same set-up, then the whole test suite
+#   bash setup.sh prepare  the set-up alone (used by the two above and by the tests)
+#
+# Re-running is fast: every step checks first and does nothing when all is in place.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+MODE=${1:-run}
+shift || true
+ENV_FILE=${ENV_FILE:-$ROOT/.env}
+VENV=$ROOT/.venv
+PY=$VENV/bin/python
+LOCAL_DB_URL="postgres://leerstand:leerstand@127.0.0.1:5432/leerstand"
+
+log() { printf '==> %s\n' "$*"; }
+die() { printf 'FEHLER: %s\n' "$*" >&2; exit 1; }
+SUDO=""
+if [ "$(id -u)" != 0 ]; then command -v sudo >/dev/null || die "Bitte als root oder mit sudo ausführen."; SUDO=sudo; fi
+
+APT_UPDATED=""
+apt_install() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "Debian-Pakete: ${missing[*]}"
+  if [ -z "$APT_UPDATED" ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+system_packages() {
+  # GeoDjango links GDAL, GEOS and PROJ from Debian; gdal-bin gives ogrinfo/ogr2ogr.
+  apt_install ca-certificates gdal-bin libgdal32 libgeos-c1v5 libproj25 gettext postgresql-client
+  python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3 python3-venv
+  if [ "$MODE" = test ]; then apt_install chromium fonts-dejavu-core; fi
+}
+
+python_env() {
+  [ -x "$PY" ] || { log "Virtuelle Umgebung .venv/"; python3 -m venv "$VENV"; }
+  local stamp
+  stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    log "Python-Abhängigkeiten"
+    "$PY" -m pip install -q --upgrade pip
+    "$PY" -m pip install -q -e ".[test]"
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+  fi
+}
+
+configured_database_url() {
+  # The URL the application will use: environment first, then .env.
+  if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; return; fi
+  if [ -f "$ENV_FILE" ]; then sed -n 's/^DATABASE_URL=//p' "$ENV_FILE" | tail -n1; fi
+}
+
+port_open() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
+
+pg_super() {
+  # psql as a superuser of the local server: peer auth on the socket, else trust on TCP.
+  if id postgres >/dev/null 2>&1 && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres -c 'select 1' >/dev/null 2>&1; then
+    runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres "$@"
+  else
+    psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres -d postgres "$@"
+  fi
+}
+
+local_postgres() {
+  if ! port_open; then
+    log "PostgreSQL installieren und starten"
+    apt_install postgresql
+    local version
+    version=$(ls /etc/postgresql | sort -n | tail -n1)
+    $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null \
+      || $SUDO pg_ctlcluster "$version" main start
+    for _ in $(seq 30); do port_open && break; sleep 1; done
+    port_open || die "PostgreSQL lauscht nicht auf 127.0.0.1:5432."
+  fi
+  local major
+  major=$(pg_super -tAc 'show server_version_num' | cut -c1-2) || die "Kein Superuser-Zugang zum lokalen PostgreSQL."
+  if [ -z "$(pg_super -tAc "select 1 from pg_available_extensions where name = 'postgis'")" ]; then
+    apt_install "postgresql-$major-postgis-3"
+  fi
+  # Superuser because the test runner creates PostGIS in its own databases.
+  pg_super -c "DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'leerstand') THEN
+        CREATE ROLE leerstand LOGIN SUPERUSER PASSWORD 'leerstand';
+      END IF; END \$\$;"
+}
+
+database() {
+  local url
+  url=$(configured_database_url)
+  if [ -z "$url" ]; then
+    local_postgres
+    url=$LOCAL_DB_URL
+  elif [ -n "${DATABASE_URL:-}" ]; then
+    # Remember the URL so that later `.venv/bin/python manage.py …` needs no environment.
+    touch "$ENV_FILE"
+    grep -v '^DATABASE_URL=' "$ENV_FILE" > "$ENV_FILE.tmp" || true
+    echo "DATABASE_URL=$DATABASE_URL" >> "$ENV_FILE.tmp"
+    mv "$ENV_FILE.tmp" "$ENV_FILE"
+  fi
+  DATABASE_URL=$url "$PY" manage.py ensure_database
+}
+
+prepare() {
+  system_packages
+  python_env
+  database
+  log "Migrationen, Übersetzungen, Demodaten"
+  "$PY" manage.py migrate --no-input -v0
+  "$PY" manage.py compilemessages -v0 --ignore '.venv/*'
+  "$PY" manage.py load_demo
+}
+
+case "$MODE" in
+  prepare) prepare ;;
+  run)
+    prepare
+    log "Leerstandsregister läuft auf http://127.0.0.1:8000 (Strg+C beendet)"
+    exec "$PY" manage.py runserver 127.0.0.1:8000 "$@"
+    ;;
+  test)
+    prepare
+    log "Testsuite"
+    exec "$VENV/bin/pytest" "$@"
+    ;;
+  *) die "Unbekannter Modus '$MODE' (run, test oder prepare)." ;;
+esac

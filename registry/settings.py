@@ -161,7 +161,8 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
-if not DEBUG:
+# Behind TLS in production. HTTPS=false only for a local docker compose over http.
+if not DEBUG and env_bool("HTTPS", True):
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

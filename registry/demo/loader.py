@@ -10,11 +10,10 @@ import random
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from registry.listings.models import Listing
 from registry.owners.models import Owner
-from registry.places.models import Municipality, TownCentre
+from registry.places.models import Municipality, TownCentre, german_slug
 from registry.places.services import GEODATA, import_municipalities
 from registry.units.categories import Category
 from registry.units.models import Floor, Occupancy, Unit
@@ -58,7 +57,7 @@ def load_centres(rng):
             shapes.to_metric(shapes.shapely_from_geos(municipality.boundary)),
         )
         centre, _ = TownCentre.objects.update_or_create(
-            slug=slugify(town.name),
+            slug=german_slug(town.name),
             defaults={"name": town.name, "municipality": municipality, "boundary": _geos(polygon)},
         )
         centres.append((town, centre, polygon))
@@ -69,7 +68,7 @@ def _unit(rng, town, street, number, point, category, subcategory, vacant_now, t
     floor_area = round(rng.lognormvariate(4.4, 0.6), 1)  # median ≈ 80 m²
     sales_area = round(floor_area * rng.uniform(0.55, 0.9), 1) if category == Category.RETAIL else None
     return Unit(
-        external_id=f"{DEMO_PREFIX}{slugify(town.name)}-{number:04d}",
+        external_id=f"{DEMO_PREFIX}{german_slug(town.name)}-{number:04d}",
         name="" if vacant_now else f"{rng.choice(NAME_PREFIX[category])} {rng.choice(people.LAST_NAMES)}",
         street=street[0], house_number=str(street[1]), postcode=town.postcode, town=town.municipality,
         location=_geos(point),
@@ -149,7 +148,7 @@ def load_listings(rng, units, today):
             owner.save(update_fields=["consent", "consent_date"])
             listings.append(Listing(
                 unit=unit,
-                slug=slugify(f"{town}-{unit.street}-{unit.house_number}-{unit.pk}"),
+                slug=german_slug(f"{town}-{unit.street}-{unit.house_number}-{unit.pk}"),
                 title=f"Ladenlokal, {round(unit.floor_area)} m², {unit.street} {unit.house_number}",
                 description=(
                     f"Ebenerdiges Ladenlokal in der {unit.street} mit {round(unit.frontage)} m "

@@ -2,13 +2,17 @@
 
 import math
 
+import numpy
 import pyproj
 import shapely
 from shapely.geometry import LineString, Point, Polygon
-from shapely.ops import transform
 
-_to_metric = pyproj.Transformer.from_crs(4326, 25832, always_xy=True).transform
-_to_wgs84 = pyproj.Transformer.from_crs(25832, 4326, always_xy=True).transform
+_to_metric = pyproj.Transformer.from_crs(4326, 25832, always_xy=True)
+_to_wgs84 = pyproj.Transformer.from_crs(25832, 4326, always_xy=True)
+
+
+def _reproject(geometry, transformer):
+    return shapely.transform(geometry, lambda xy: numpy.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 
 def shapely_from_geos(geometry):
@@ -16,11 +20,11 @@ def shapely_from_geos(geometry):
 
 
 def to_metric(geometry):
-    return transform(_to_metric, geometry)
+    return _reproject(geometry, _to_metric)
 
 
 def to_wgs84(geometry):
-    return transform(_to_wgs84, geometry)
+    return _reproject(geometry, _to_wgs84)
 
 
 def centre_polygon(rng, lon, lat, radius, municipality_metric):
@@ -30,6 +34,7 @@ def centre_polygon(rng, lon, lat, radius, municipality_metric):
     of radial noise give each centre its own outline.
     """
     centre = to_metric(Point(lon, lat))
+    radius *= rng.uniform(0.85, 1.15)
     elongation = rng.uniform(1.0, 1.7)
     rotation = rng.uniform(0, math.pi)
     harmonics = [(k, rng.uniform(0.04, 0.12), rng.uniform(0, 2 * math.pi)) for k in (2, 3, 5)]

@@ -1,6 +1,14 @@
 from django.contrib.gis.db import models
 from django.core.validators import RegexValidator
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def german_slug(text):
+    """Slugs as Germans read them: Sömmerda → soemmerda, not sommerda."""
+    return slugify(str(text).translate(_UMLAUTS))
 
 ags_validator = RegexValidator(
     r"^\d{8}$", _("Der Amtliche Gemeindeschlüssel (AGS) hat genau 8 Ziffern.")

@@ -1,0 +1,52 @@
+"""Each role sees what it may: decided in registry.accounts.access, asked by everything."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from registry.accounts import access
+from registry.listings.models import Listing
+from registry.units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_roles_of_the_demo_accounts(users):
+    assert {name: access.role_of(user) for name, user in users.items()} == {
+        "admin": access.ADMIN, "stadt-erfurt": access.CITY_MANAGER, "stadt-jena": access.CITY_MANAGER,
+        "analyst": access.ANALYST, "eigentuemer": access.OWNER,
+    }
+    assert access.role_of(AnonymousUser()) == access.PUBLIC
+
+
+def test_a_city_manager_sees_only_the_units_of_their_municipality(users):
+    visible = access.units_visible_to(users["stadt-erfurt"])
+    assert set(visible.values_list("municipality__ags", flat=True).distinct()) == {"16051000"}
+    assert visible.count() == Unit.objects.filter(municipality__ags="16051000").count()
+
+
+def test_analysts_and_admins_see_every_unit(users):
+    assert access.units_visible_to(users["analyst"]).count() == Unit.objects.count()
+    assert access.units_visible_to(users["admin"]).count() == Unit.objects.count()
+
+
+def test_the_public_sees_only_units_with_a_published_consented_listing():
+    visible = access.units_visible_to(AnonymousUser())
+    assert visible.count() == Listing.objects.public().count() > 0
+    assert not visible.exclude(listing__published=True).exists()
+
+
+def test_an_owner_sees_their_own_units_and_public_listings(users):
+    visible = access.units_visible_to(users["eigentuemer"])
+    own = Unit.objects.filter(owner__user=users["eigentuemer"])
+    assert own.exists()
+    assert set(own) <= set(visible)
+    assert visible.count() < Unit.objects.count()
+
+
+def test_only_the_own_city_manager_and_admins_may_see_private_data(users):
+    erfurt = Unit.objects.filter(municipality__ags="16051000").first().municipality_id
+    assert access.can_see_private(users["stadt-erfurt"], erfurt)
+    assert access.can_see_private(users["admin"], erfurt)
+    assert not access.can_see_private(users["stadt-jena"], erfurt)
+    assert not access.can_see_private(users["analyst"], erfurt)
+    assert not access.can_see_private(AnonymousUser(), erfurt)

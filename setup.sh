@@ -116,6 +116,7 @@ prepare() {
   log "Migrationen, Übersetzungen, Demodaten"
   "$PY" manage.py migrate --no-input -v0
   "$PY" manage.py compilemessages -v0 --ignore '.venv/*'
+  "$PY" manage.py collectstatic --no-input -v0
   "$PY" manage.py load_demo
 }
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "registry.listings",
     "registry.demo",
     "registry.maps",
+    "registry.exports",
 ]
 
 MIDDLEWARE = [

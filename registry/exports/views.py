@@ -1,0 +1,122 @@
+import json
+import os
+import tempfile
+
+import geopandas
+import pandas
+import shapely
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from registry.accounts.tokens import InvalidToken, user_for_request
+from registry.units.filters import UnitFilter
+from registry.units.models import Unit
+
+from . import queries, tiers
+
+ATTRIBUTION = "Leerstandsregister Thüringen; Gemeindegrenzen © GeoBasis-DE / BKG 2016 (dl-de/by-2-0)"
+LICENCE = "dl-de/by-2-0"
+GPKG_CRS = {"4326": 4326, "25832": 25832}
+
+
+def error(status, message, parameters=None):
+    body = {"error": message}
+    if parameters:
+        body["parameters"] = parameters
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def export_request(view):
+    """Authenticate (token or session), validate filters, decide rows and fields; then call the format."""
+
+    @require_GET
+    def wrapper(request):
+        try:
+            user = user_for_request(request)
+        except InvalidToken:
+            response = error(401, _("Ungültiges oder widerrufenes API-Token."))
+            response["WWW-Authenticate"] = 'Bearer realm="leerstandsregister", Basic realm="leerstandsregister"'
+            return response
+        form = UnitFilter(request.GET)
+        if not form.is_valid():
+            body = form.error_json()
+            return error(400, body["error"], body["parameters"])
+        include = request.GET.get("include", "")
+        if include not in ("", "contacts"):
+            return error(400, _("Unbekannter Wert für include."), {"include": [_("Erlaubt ist nur „contacts“.")]})
+        try:
+            fields = tiers.fields_for(user, include_contacts=bool(include))
+        except PermissionDenied as denied:
+            return error(403, str(denied), {"include": [str(denied)]})
+        units = form.apply(tiers.units_for(user, Unit.objects.all(), include_contacts=bool(include)))
+        site = request.build_absolute_uri("/").rstrip("/")
+        return view(request, units, fields, site)
+
+    return wrapper
+
+
+@export_request
+def units_geojson(request, units, fields, site):
+    sql, params = queries.geojson_features_sql(units, fields, site)
+    head = json.dumps({
+        "type": "FeatureCollection",
+        "name": "units",
+        "attribution": ATTRIBUTION,
+        "licence": LICENCE,
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+    }, ensure_ascii=False)[:-1] + ', "features": [\n'
+
+    def stream():
+        yield head.encode()
+        yield from queries.copy_lines(sql, params, queries.JSON_LINES)
+        yield b"]}\n"
+
+    response = StreamingHttpResponse(stream(), content_type="application/geo+json")
+    response["Content-Disposition"] = 'inline; filename="leerstandsregister-einheiten.geojson"'
+    return response
+
+
+@export_request
+def units_csv(request, units, fields, site):
+    sql, params = queries.csv_sql(units, fields, site)
+
+    def stream():
+        yield "\ufeff".encode()  # BOM: Excel opens UTF-8 with umlauts intact
+        yield from queries.copy_lines(sql, params, queries.GERMAN_CSV)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="leerstandsregister-einheiten.csv"'
+    return response
+
+
+@export_request
+def units_gpkg(request, units, fields, site):
+    crs = request.GET.get("crs", "4326").replace("EPSG:", "")
+    if crs not in GPKG_CRS:
+        return error(400, _("Nicht unterstütztes Koordinatensystem."),
+                     {"crs": [_("Erlaubt sind 4326 (WGS84) und 25832 (ETRS89 / UTM 32N).")]})
+    sql, params = queries.table_sql(units, fields, site, GPKG_CRS[crs])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column.name for column in cursor.description]
+        frame = pandas.DataFrame(cursor.fetchall(), columns=columns)
+    geometry = shapely.from_wkb([bytes(value) for value in frame.pop("wkb")])
+    layer = geopandas.GeoDataFrame(frame, geometry=geometry, crs=GPKG_CRS[crs])
+    for name, (_expr, kind) in fields.items():
+        if kind == "number":
+            layer[name] = layer[name].astype("float64")
+        elif kind == "date":
+            layer[name] = pandas.to_datetime(layer[name]).dt.date
+    directory = tempfile.mkdtemp(dir=settings.BASE_DIR / "var" if (settings.BASE_DIR / "var").is_dir() else None)
+    path = os.path.join(directory, "units.gpkg")
+    layer.to_file(path, layer="units", driver="GPKG", engine="pyogrio")
+    handle = open(path, "rb")
+    os.unlink(path)  # the open handle keeps the data until the response is sent
+    os.rmdir(directory)
+    return FileResponse(handle, as_attachment=True, filename="leerstandsregister-einheiten.gpkg",
+                        content_type="application/geopackage+sqlite3")

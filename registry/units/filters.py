@@ -1,0 +1,121 @@
+"""The one filter definition for map, list, exports and API.
+
+Parameters (stable, see README): status, category, municipality (AGS), centre
+(slug), min_area, max_area (floor area, m²), vacant_since_before (date), bbox
+(minLon,minLat,maxLon,maxLat), q (address text). Lists may be given
+comma-separated or repeated. Errors name the parameter, in German.
+"""
+
+import re
+
+from django import forms
+from django.contrib.gis.geos import Polygon
+from django.utils.translation import gettext_lazy as _
+
+from .categories import Category
+from .vacancy import Status
+
+PARAMETERS = ("status", "category", "municipality", "centre", "min_area", "max_area",
+              "vacant_since_before", "bbox", "q")
+
+
+class CommaSeparatedField(forms.MultipleChoiceField):
+    def to_python(self, value):
+        values = super().to_python(value)
+        return [part.strip() for item in values for part in item.split(",") if part.strip()]
+
+
+class TextListField(forms.Field):
+    def __init__(self, pattern=None, message=None, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.pattern, self.message = pattern, message
+
+    def to_python(self, value):
+        values = value if isinstance(value, (list, tuple)) else ([value] if value else [])
+        items = [part.strip() for item in values for part in str(item).split(",") if part.strip()]
+        if self.pattern:
+            for item in items:
+                if not re.fullmatch(self.pattern, item):
+                    raise forms.ValidationError(self.message % {"value": item})
+        return items
+
+
+class GermanDecimalField(forms.DecimalField):
+    def to_python(self, value):
+        return super().to_python(value.replace(",", ".") if isinstance(value, str) else value)
+
+
+class BBoxField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in value.split(","))
+        except ValueError:
+            raise forms.ValidationError(
+                _("bbox erwartet vier Zahlen: minLon,minLat,maxLon,maxLat (WGS84).")
+            ) from None
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise forms.ValidationError(
+                _("bbox liegt außerhalb von WGS84 oder Minimum ist nicht kleiner als Maximum.")
+            )
+        return Polygon.from_bbox((west, south, east, north))
+
+
+class UnitFilter(forms.Form):
+    status = CommaSeparatedField(choices=Status.choices, required=False, label=_("Status"))
+    category = CommaSeparatedField(choices=Category.choices, required=False, label=_("Nutzungsart"))
+    municipality = TextListField(r"\d{8}", _("„%(value)s“ ist kein 8-stelliger AGS."), label=_("Gemeinde (AGS)"))
+    centre = TextListField(r"[-a-z0-9]+", _("„%(value)s“ ist kein Kurzname einer Innenstadt."),
+                           label=_("Innenstadt"))
+    min_area = GermanDecimalField(required=False, min_value=0, label=_("Fläche ab (m²)"))
+    max_area = GermanDecimalField(required=False, min_value=0, label=_("Fläche bis (m²)"))
+    vacant_since_before = forms.DateField(
+        required=False, input_formats=["%Y-%m-%d", "%d.%m.%Y"], label=_("leer seit vor dem")
+    )
+    bbox = BBoxField(required=False, label=_("Kartenausschnitt"))
+    q = forms.CharField(required=False, max_length=100, label=_("Adresse"))
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None and hasattr(data, "getlist"):
+            data = {key: data.getlist(key) if key in ("status", "category", "municipality", "centre")
+                    else data.get(key) for key in data}
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_area"), cleaned.get("max_area")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_area", _("Die Höchstfläche ist kleiner als die Mindestfläche."))
+        return cleaned
+
+    def apply(self, units):
+        """Filter a Unit queryset; call only when the form is valid."""
+        data = self.cleaned_data
+        if data.get("status"):
+            units = units.filter(status__in=data["status"])
+        if data.get("category"):
+            units = units.filter(category__in=data["category"])
+        if data.get("municipality"):
+            units = units.filter(municipality__ags__in=data["municipality"])
+        if data.get("centre"):
+            units = units.filter(centre__slug__in=data["centre"])
+        if data.get("min_area") is not None:
+            units = units.filter(floor_area__gte=data["min_area"])
+        if data.get("max_area") is not None:
+            units = units.filter(floor_area__lte=data["max_area"])
+        if data.get("vacant_since_before"):
+            units = units.filter(vacant_since__lt=data["vacant_since_before"])
+        if data.get("bbox"):
+            units = units.filter(location__intersects=data["bbox"])
+        if data.get("q"):
+            units = units.filter(street__icontains=data["q"])
+        return units
+
+    def error_json(self):
+        """{"error": ..., "parameters": {name: [messages]}} for API responses."""
+        return {
+            "error": str(_("Ungültige Filterparameter.")),
+            "parameters": {field: [str(message) for message in messages] for field, messages in self.errors.items()},
+        }

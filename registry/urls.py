@@ -12,5 +12,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/map/units.json", map_views.map_units, name="map-units"),
+    path("api/units/", include("registry.units.urls")),
     path("api/", include("registry.exports.urls")),
 ]

@@ -1,0 +1,76 @@
+"""What the map draws for one viewport, built in PostGIS.
+
+Up to MAX_FEATURES units come as points; beyond that the viewport is
+aggregated on a grid whose cell is ~64 screen pixels at the requested zoom, so
+no response carries more than a few thousand features at any data size.
+"""
+
+from django.db import connection
+
+from registry.accounts import access
+from registry.exports.queries import JOINS, status_label_sql
+
+MAX_FEATURES = 2000
+CELL_PIXELS = 64
+
+
+def _inner(units):
+    return units.values("id").query.sql_with_params()
+
+
+def _editable_sql(user):
+    if access.role_of(user) == access.ADMIN:
+        return "true", []
+    return "u.municipality_id = ANY(%s)", [list(access.managed_municipality_ids(user))]
+
+
+def count_up_to(units, limit):
+    inner, params = _inner(units)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM units_unit u WHERE u.id IN ({inner}) LIMIT %s) t",
+                       [*params, limit])
+        return cursor.fetchone()[0]
+
+
+def points(units, user, site):
+    inner, params = _inner(units)
+    editable, editable_params = _editable_sql(user)
+    sql = f"""
+    SELECT json_build_object('type', 'FeatureCollection', 'kind', 'units', 'features', COALESCE(json_agg(
+      json_build_object('type', 'Feature', 'id', u.id, 'geometry', ST_AsGeoJSON(u.location, 6)::json,
+        'properties', json_build_object(
+          'status', u.status, 'status_label', {status_label_sql()}, 'name', u.name, 'street', u.street,
+          'house_number', u.house_number, 'floor_area', u.floor_area, 'vacant_since', u.vacant_since,
+          'municipality', m.ags, 'version', u.version, 'editable', {editable},
+          'listing_url', CASE WHEN l.slug IS NOT NULL THEN %s || '/angebote/' || l.slug || '/' END))
+      ORDER BY u.id), '[]'::json))::text
+    {JOINS} WHERE u.id IN ({inner})"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*editable_params, site, *params])
+        return cursor.fetchone()[0]
+
+
+def grid(units, zoom):
+    """Counts per grid cell: total and vacant, at the cell's mean position."""
+    inner, params = _inner(units)
+    cell = 360 / (256 * 2 ** zoom) * CELL_PIXELS
+    sql = f"""
+    SELECT json_build_object('type', 'FeatureCollection', 'kind', 'grid', 'features', COALESCE(json_agg(
+      json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(ST_Centroid(c.points), 6)::json,
+        'properties', json_build_object('count', c.n, 'vacant', c.vacant))), '[]'::json))::text
+    FROM (
+      SELECT ST_Collect(u.location) AS points, count(*) AS n,
+             count(*) FILTER (WHERE registry_counts_as_vacant(u.status)) AS vacant
+      FROM units_unit u WHERE u.id IN ({inner})
+      GROUP BY ST_SnapToGrid(u.location, %s, %s)
+    ) c"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, cell, cell])
+        return cursor.fetchone()[0]
+
+
+def viewport(units, user, zoom, site):
+    """JSON text for the map: points when few enough, a grid otherwise."""
+    if count_up_to(units, MAX_FEATURES + 1) <= MAX_FEATURES:
+        return points(units, user, site)
+    return grid(units, zoom)

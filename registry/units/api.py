@@ -1,0 +1,169 @@
+"""The write endpoints behind the map: one layer for every change a city manager makes.
+
+Each endpoint answers JSON: 200 with the unit, 400 with German messages per
+field, 403 outside the user's municipalities, 409 for a stale edit. The scope
+check, validation, locking and who/when all live in services.py.
+"""
+
+import datetime
+import json
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from registry.accounts import access
+
+from . import services
+from .models import Unit
+
+NUMBER_FIELDS = ("floor_area", "sales_area", "frontage", "asking_rent")
+TEXT_FIELDS = ("name", "street", "house_number", "postcode", "town", "category", "subcategory", "wz_code",
+               "floor", "internal_note", "external_id")
+BOOL_FIELDS = ("step_free", "listed_building")
+
+
+class BadInput(ValidationError):
+    pass
+
+
+def unit_json(unit, user):
+    return {
+        "id": unit.pk, "version": unit.version, "status": unit.status, "status_label": unit.get_status_display(),
+        "name": unit.name, "street": unit.street, "house_number": unit.house_number, "postcode": unit.postcode,
+        "town": unit.town, "floor": unit.floor, "category": unit.category, "subcategory": unit.subcategory,
+        "floor_area": _number(unit.floor_area), "sales_area": _number(unit.sales_area),
+        "frontage": _number(unit.frontage), "asking_rent": _number(unit.asking_rent),
+        "step_free": unit.step_free, "listed_building": unit.listed_building,
+        "vacant_since": unit.vacant_since and unit.vacant_since.isoformat(),
+        "last_checked": unit.last_checked and unit.last_checked.isoformat(),
+        "municipality": unit.municipality.ags, "centre": unit.centre.slug if unit.centre else None,
+        "location": [round(unit.location.x, 6), round(unit.location.y, 6)],
+        "editable": access.can_edit_municipality(user, unit.municipality_id),
+        **({"internal_note": unit.internal_note} if access.can_see_private(user, unit.municipality_id) else {}),
+    }
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def _parse(data):
+    """Form-ish JSON → model values, with German errors per field."""
+    values, errors = {}, {}
+    for field in NUMBER_FIELDS:
+        if field in data:
+            raw = data[field]
+            if raw in ("", None):
+                values[field] = None
+                continue
+            try:
+                values[field] = Decimal(str(raw).replace(",", "."))
+            except InvalidOperation:
+                errors[field] = [_("„%(value)s“ ist keine Zahl.") % {"value": raw}]
+    for field in TEXT_FIELDS:
+        if field in data:
+            values[field] = str(data[field] or "").strip()
+    for field in BOOL_FIELDS:
+        if field in data:
+            values[field] = None if data[field] in ("", None) else bool(data[field])
+    if "location" in data:
+        try:
+            lon, lat = (float(c) for c in data["location"])
+            values["location"] = Point(lon, lat, srid=4326)
+        except (TypeError, ValueError):
+            errors["location"] = [_("Der Standort braucht Länge und Breite.")]
+    if errors:
+        raise BadInput(errors)
+    return values
+
+
+def _date(value, field):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise BadInput({field: [_("„%(value)s“ ist kein gültiges Datum.") % {"value": value}]}) from None
+
+
+def _version(data):
+    try:
+        return int(data["version"])
+    except (KeyError, TypeError, ValueError):
+        raise BadInput({"version": [_("Die Version der Einheit fehlt.")]}) from None
+
+
+def write_endpoint(view):
+    """Authenticated JSON in, JSON out; maps the services' exceptions onto HTTP answers."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": _("Bitte melden Sie sich an.")}, status=401)
+        try:
+            data = json.loads(request.body or b"{}")
+            if not isinstance(data, dict):
+                raise ValueError
+        except ValueError:
+            return JsonResponse({"error": _("Die Anfrage ist kein gültiges JSON-Objekt.")}, status=400)
+        try:
+            unit = view(request, data, *args, **kwargs)
+        except PermissionDenied as denied:
+            return JsonResponse({"error": str(denied) or _("Keine Berechtigung.")}, status=403)
+        except services.StaleEdit as stale:
+            return JsonResponse({"error": str(stale)}, status=409)
+        except Unit.DoesNotExist:
+            return JsonResponse({"error": _("Diese Einheit gibt es nicht.")}, status=404)
+        except ValidationError as invalid:
+            errors = invalid.message_dict if hasattr(invalid, "error_dict") else {"__all__": invalid.messages}
+            return JsonResponse({"error": _("Bitte prüfen Sie die Eingaben."), "errors": errors}, status=400)
+        return JsonResponse(unit_json(unit, request.user))
+
+    return wrapper
+
+
+@require_POST
+@write_endpoint
+def create(request, data):
+    values = _parse(data)
+    if "location" not in values:
+        raise BadInput({"location": [_("Bitte einen Standort auf der Karte wählen.")]})
+    return services.create_unit(
+        request.user, status=data.get("status") or "vacant", since=_date(data.get("since"), "since"),
+        note=str(data.get("note") or ""), **values,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request, pk):
+    if request.method == "GET":
+        unit = get_object_or_404(access.units_visible_to(request.user).select_related("municipality", "centre"), pk=pk)
+        return JsonResponse(unit_json(unit, request.user))
+    return _update(request, pk=pk)
+
+
+@write_endpoint
+def _update(request, data, pk):
+    return services.update_unit(request.user, pk, _version(data), **_parse(
+        {k: v for k, v in data.items() if k != "version"}))
+
+
+@require_POST
+@write_endpoint
+def change_status(request, data, pk):
+    return services.change_status(
+        request.user, pk, _version(data), data.get("status"), _date(data.get("date"), "date"),
+        note=str(data.get("note") or ""), category=str(data.get("category") or ""),
+    )
+
+
+@require_POST
+@write_endpoint
+def mark_checked(request, data, pk):
+    return services.mark_checked(request.user, pk, _version(data))

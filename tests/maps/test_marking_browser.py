@@ -1,0 +1,98 @@
+"""A city manager marks, moves and closes a vacancy on the map, in a real Chromium."""
+
+import datetime
+
+import pytest
+
+from registry.units.models import Unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+QUIET_SPOT = (50.9330, 10.9950)  # Erfurt, a residential block west of the Altstadt without demo units
+TEST_STREET = "Teststraße Browser"
+
+
+@pytest.fixture
+def cleanup(committed):
+    yield
+    committed("""WITH gone AS (DELETE FROM units_occupancy o USING units_unit u
+                  WHERE o.unit_id = u.id AND u.street = %s RETURNING o.unit_id)
+                 DELETE FROM units_unit WHERE id IN (SELECT unit_id FROM gone)""", [TEST_STREET])
+
+
+def login(page, app_url, username):
+    page.goto(f"{app_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "demo")
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(f"{app_url}/")
+
+
+def show(page, lat, lon, zoom):
+    page.evaluate("([lat, lon, zoom]) => window.registryLeafletMap.setView([lat, lon], zoom, {animate: false})",
+                  [lat, lon, zoom])
+    page.wait_for_timeout(300)
+    page.wait_for_load_state("networkidle")
+
+
+def test_city_manager_adds_moves_and_lets_a_unit(page, app_url, cleanup, screenshot):
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, app_url, "stadt-erfurt")
+    page.wait_for_selector("#map[data-units]")
+    show(page, *QUIET_SPOT, 18)
+
+    page.click("#add-unit")
+    page.click("#map", position={"x": 300, "y": 250})
+    page.fill("#unit-form input[name=street]", TEST_STREET)
+    page.fill("#unit-form input[name=house_number]", "1")
+    page.fill("#unit-form input[name=floor_area]", "80,5")
+    page.select_option("#unit-form select[name=status]", "vacant")
+    since = datetime.date.today() - datetime.timedelta(days=30)
+    page.fill("#unit-form input[name=since]", since.isoformat())
+    screenshot("marking-form")
+    page.click("#unit-form button.primary")
+    page.wait_for_selector(f'.leaflet-marker-icon[title="{TEST_STREET} 1"]')
+    unit = Unit.objects.get(street=TEST_STREET)
+    assert (unit.status, unit.vacant_since, float(unit.floor_area)) == ("vacant", since, 80.5)
+
+    page.reload()
+    page.wait_for_selector("#map[data-units]")
+    show(page, *QUIET_SPOT, 18)
+    marker = page.locator(f'.leaflet-marker-icon[title="{TEST_STREET} 1"]')
+    box = marker.bounding_box()
+    page.mouse.move(box["x"] + 7, box["y"] + 7)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 80, box["y"] + 60, steps=8)
+    page.mouse.up()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    moved = Unit.objects.get(street=TEST_STREET)
+    assert moved.location.distance(unit.location) > 0.0001
+    assert moved.version > unit.version
+
+    page.locator(f'.leaflet-marker-icon[title="{TEST_STREET} 1"]').click()
+    page.select_option(".status-form select[name=status]", "occupied")
+    page.fill(".status-form input[name=note]", "Neuer Mieter: Café")
+    screenshot("marking-status")
+    page.click(".status-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    let = Unit.objects.get(street=TEST_STREET)
+    assert let.status == "occupied" and let.vacant_since is None
+    closed = let.intervals.get(status="vacant")
+    assert (closed.valid_from, closed.valid_to) == (since, datetime.date.today())
+
+
+def test_no_edit_controls_outside_the_own_municipality(page, app_url):
+    login(page, app_url, "stadt-erfurt")
+    page.goto(f"{app_url}/?centre=jena-innenstadt")
+    page.wait_for_selector("#map[data-units]")
+    assert page.locator(".leaflet-marker-draggable").count() == 0
+    jena = Unit.objects.filter(municipality__ags="16053000").first()
+    status = page.evaluate("""async ([id, version]) => {
+        const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
+        const r = await fetch(`/api/units/${id}/status/`, {method: "POST", credentials: "same-origin",
+          headers: {"Content-Type": "application/json", "X-CSRFToken": token},
+          body: JSON.stringify({version: version, status: "vacant"})});
+        return r.status; }""", [jena.pk, jena.version])
+    assert status == 403

@@ -113,6 +113,7 @@
 
     function afterWrite(result) {
       if (!result.ok) window.alert(errorText(result));
+      missedMove = false;
       map.closePopup();
       reload();
     }
@@ -180,7 +181,16 @@
         })
         .catch(function (error) { if (error.name !== "AbortError") throw error; });
     }
-    map.on("moveend", reload);
+    // A popup's auto-pan moves the map: keep its marker until the popup is closed.
+    var popupOpen = false, missedMove = false;
+    map.on("popupopen", function () { popupOpen = true; });
+    map.on("popupclose", function () {
+      popupOpen = false;
+      if (missedMove) { missedMove = false; reload(); }
+    });
+    map.on("moveend", function () {
+      if (popupOpen) missedMove = true; else reload();
+    });
     reload();
 
     function highlight(id) {

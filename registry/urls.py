@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/map/units.json", map_views.map_units, name="map-units"),
     path("api/units/", include("registry.units.urls")),
     path("api/", include("registry.exports.urls")),
+    path("ogc/", include("registry.ogc.urls")),
 ]

@@ -5,11 +5,13 @@ transaction that is rolled back, so tests see the same Thuringian data.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
+from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the ORM
 
@@ -58,3 +60,65 @@ def jena_point():
 @pytest.fixture
 def outside_thuringia():
     return Point(13.4050, 52.5200, srid=4326)  # Berlin
+
+
+# --- live server and browser (used by tests/maps and tests/ogc) ---
+
+
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def app_url(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        thread = LiveServerThread("127.0.0.1", _StaticFilesHandler, port=0)
+        thread.daemon = True
+        thread.start()
+        thread.is_ready.wait()
+        if thread.error:
+            raise thread.error
+        yield f"http://127.0.0.1:{thread.port}"
+        thread.terminate()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+    }
+
+
+@pytest.fixture
+def screenshot(page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    return lambda name: page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+@pytest.fixture
+def console_errors(page):
+    """Console errors, except tiles that cannot load on a closed network."""
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error"
+            and "ERR_" not in msg.text and "tile" not in msg.text.lower() else None)
+    return errors
+
+
+@pytest.fixture
+def committed(settings):
+    """Run SQL in its own committed transaction, so the live server thread sees it."""
+    import psycopg
+
+    from registry.ops.database import conninfo
+
+    def run(sql, params=()):
+        with psycopg.connect(conninfo(settings.DATABASES["default"]), autocommit=True) as conn:
+            conn.execute(sql, params)
+    return run
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "de-DE", "timezone_id": "Europe/Berlin"}

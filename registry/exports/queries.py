@@ -36,19 +36,31 @@ def _select(units, columns, site):
     return f"SELECT\n  {column_sql}\n{JOINS}WHERE u.id IN ({inner})\nORDER BY u.id", params
 
 
-def geojson_features_sql(units, fields, site):
-    """One line per feature, a comma before all but the first."""
+def feature_sql(fields):
+    """A unit as a GeoJSON Feature (json), properties per tier, German status label beside the code."""
     properties = []
     for name, (expr, _type) in fields.items():
         properties.append(f"'{name}', {expr}")
         if name == "status":
             properties.append(f"'status_label', {status_label_sql()}")
-    feature = (
+    return (
         "json_build_object('type', 'Feature', 'id', u.id, "
         "'geometry', ST_AsGeoJSON(u.location, 6)::json, "
-        f"'properties', json_build_object({', '.join(properties)}))::text"
+        f"'properties', json_build_object({', '.join(properties)}))"
     )
-    return _select(units, {"line": f"CASE WHEN row_number() OVER (ORDER BY u.id) = 1 THEN '' ELSE ',' END || {feature}"}, site)
+
+
+def geojson_features_sql(units, fields, site):
+    """One line per feature, a comma before all but the first."""
+    line = f"CASE WHEN row_number() OVER (ORDER BY u.id) = 1 THEN '' ELSE ',' END || {feature_sql(fields)}::text"
+    return _select(units, {"line": line}, site)
+
+
+def features_page_sql(units, fields, site, limit, offset):
+    """A page of features as one JSON array, in a stable order (OGC API paging)."""
+    inner, params = _select(units, {"feature": feature_sql(fields)}, site)
+    return f"SELECT COALESCE(json_agg(t.feature), '[]'::json)::text FROM ({inner} LIMIT %s OFFSET %s) t", [
+        *params, limit, offset]
 
 
 def _csv_value(expr, kind):

@@ -31,31 +31,56 @@ def error(status, message, parameters=None):
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def export_request(view):
-    """Authenticate (token or session), validate filters, decide rows and fields; then call the format."""
+class ApiError(Exception):
+    def __init__(self, status, message, parameters=None, headers=None):
+        super().__init__(message)
+        self.status, self.message, self.parameters, self.headers = status, message, parameters, headers or {}
 
+    def response(self):
+        response = error(self.status, self.message, self.parameters)
+        for key, value in self.headers.items():
+            response[key] = value
+        return response
+
+
+def resolve(request, data=None):
+    """Who asks (token or session), which units (shared filter + tier) and which fields.
+
+    Used by every export format and by OGC API – Features; raises ApiError.
+    """
+    data = request.GET if data is None else data
+    try:
+        user = user_for_request(request)
+    except InvalidToken:
+        raise ApiError(401, _("Ungültiges oder widerrufenes API-Token."), headers={
+            "WWW-Authenticate": 'Bearer realm="leerstandsregister", Basic realm="leerstandsregister"'}) from None
+    form = UnitFilter(data)
+    if not form.is_valid():
+        body = form.error_json()
+        raise ApiError(400, body["error"], body["parameters"])
+    include = data.get("include", "")
+    if include not in ("", "contacts"):
+        raise ApiError(400, _("Unbekannter Wert für include."), {"include": [_("Erlaubt ist nur „contacts“.")]})
+    try:
+        fields = tiers.fields_for(user, include_contacts=bool(include))
+    except PermissionDenied as denied:
+        raise ApiError(403, str(denied), {"include": [str(denied)]}) from None
+    units = form.apply(tiers.units_for(user, Unit.objects.all(), include_contacts=bool(include)))
+    return user, units, fields
+
+
+def site_url(request):
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def export_request(view):
     @require_GET
     def wrapper(request):
         try:
-            user = user_for_request(request)
-        except InvalidToken:
-            response = error(401, _("Ungültiges oder widerrufenes API-Token."))
-            response["WWW-Authenticate"] = 'Bearer realm="leerstandsregister", Basic realm="leerstandsregister"'
-            return response
-        form = UnitFilter(request.GET)
-        if not form.is_valid():
-            body = form.error_json()
-            return error(400, body["error"], body["parameters"])
-        include = request.GET.get("include", "")
-        if include not in ("", "contacts"):
-            return error(400, _("Unbekannter Wert für include."), {"include": [_("Erlaubt ist nur „contacts“.")]})
-        try:
-            fields = tiers.fields_for(user, include_contacts=bool(include))
-        except PermissionDenied as denied:
-            return error(403, str(denied), {"include": [str(denied)]})
-        units = form.apply(tiers.units_for(user, Unit.objects.all(), include_contacts=bool(include)))
-        site = request.build_absolute_uri("/").rstrip("/")
-        return view(request, units, fields, site)
+            _user, units, fields = resolve(request)
+        except ApiError as failure:
+            return failure.response()
+        return view(request, units, fields, site_url(request))
 
     return wrapper
 

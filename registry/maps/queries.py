@@ -6,9 +6,12 @@ no response carries more than a few thousand features at any data size.
 """
 
 from django.db import connection
+from django.db.models import Avg, Count, F, FloatField, Func
+from django.db.models.functions import Floor
 
 from registry.accounts import access
-from registry.exports.queries import JOINS, status_label_sql
+from registry.exports.queries import JOINS
+from registry.units.vacancy import vacant_q
 
 MAX_FEATURES = 2000
 CELL_PIXELS = 64
@@ -39,7 +42,7 @@ def points(units, user, site):
     SELECT json_build_object('type', 'FeatureCollection', 'kind', 'units', 'features', COALESCE(json_agg(
       json_build_object('type', 'Feature', 'id', u.id, 'geometry', ST_AsGeoJSON(u.location, 6)::json,
         'properties', json_build_object(
-          'status', u.status, 'status_label', {status_label_sql()}, 'name', u.name, 'street', u.street,
+          'status', u.status, 'name', u.name, 'street', u.street,
           'house_number', u.house_number, 'floor_area', u.floor_area, 'vacant_since', u.vacant_since,
           'municipality', m.ags, 'version', u.version, 'editable', {editable},
           'listing_url', CASE WHEN l.slug IS NOT NULL THEN %s || '/angebote/' || l.slug || '/' END))
@@ -51,21 +54,26 @@ def points(units, user, site):
 
 
 def grid(units, zoom):
-    """Counts per grid cell: total and vacant, at the cell's mean position."""
-    inner, params = _inner(units)
+    """Counts per grid cell (total and vacant) at the cells' mean position: one scan, one GROUP BY."""
     cell = 360 / (256 * 2 ** zoom) * CELL_PIXELS
+    x = Func(F("location"), function="ST_X", output_field=FloatField())
+    y = Func(F("location"), function="ST_Y", output_field=FloatField())
+    cells = (
+        units.order_by()
+        .annotate(gx=Floor(x / cell), gy=Floor(y / cell))
+        .values("gx", "gy")
+        .annotate(n=Count("id"), vacant=Count("id", filter=vacant_q()), lon=Avg(x), lat=Avg(y))
+    )
+    inner, params = cells.query.sql_with_params()
     sql = f"""
     SELECT json_build_object('type', 'FeatureCollection', 'kind', 'grid', 'features', COALESCE(json_agg(
-      json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(ST_Centroid(c.points), 6)::json,
+      json_build_object('type', 'Feature',
+        'geometry', json_build_object('type', 'Point', 'coordinates',
+          json_build_array(round(c.lon::numeric, 6), round(c.lat::numeric, 6))),
         'properties', json_build_object('count', c.n, 'vacant', c.vacant))), '[]'::json))::text
-    FROM (
-      SELECT ST_Collect(u.location) AS points, count(*) AS n,
-             count(*) FILTER (WHERE registry_counts_as_vacant(u.status)) AS vacant
-      FROM units_unit u WHERE u.id IN ({inner})
-      GROUP BY ST_SnapToGrid(u.location, %s, %s)
-    ) c"""
+    FROM ({inner}) c"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, cell, cell])
+        cursor.execute(sql, params)
         return cursor.fetchone()[0]
 
 

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from registry.accounts import access
@@ -60,6 +61,7 @@ def home(request):
 
 
 @require_GET
+@gzip_page
 def map_units(request):
     """Points or grid counts for one viewport, with the shared filters and the user's tier."""
     form = UnitFilter(request.GET)

@@ -108,7 +108,8 @@ class UnitFilter(forms.Form):
         if data.get("vacant_since_before"):
             units = units.filter(vacant_since__lt=data["vacant_since_before"])
         if data.get("bbox"):
-            units = units.filter(location__intersects=data["bbox"])
+            # && is exact for points against an axis-aligned box, and far cheaper than ST_Intersects
+            units = units.filter(location__bboverlaps=data["bbox"])
         if data.get("q"):
             units = units.filter(street__icontains=data["q"])
         return units

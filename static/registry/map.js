@@ -77,7 +77,7 @@
       var box = el("div", null, {"class": "unit-popup"});
       box.appendChild(el("strong", [p.street, p.house_number].filter(Boolean).join(" ")));
       if (p.name) box.appendChild(el("div", p.name));
-      box.appendChild(el("div", p.status_label, {"class": "badge status-" + p.status}));
+      box.appendChild(el("div", (styles[p.status] || {}).label, {"class": "badge status-" + p.status}));
       if (p.floor_area !== null) box.appendChild(el("div", number.format(p.floor_area) + " m²"));
       if (p.vacant_since) box.appendChild(el("div", "leer seit " + germanDate(p.vacant_since)));
       if (p.listing_url) box.appendChild(el("a", "Zum Angebot", {href: p.listing_url}));

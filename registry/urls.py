@@ -9,7 +9,9 @@ admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
     path("", map_views.home, name="home"),
+    path("angebote/", include("registry.listings.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("konto/", include("registry.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/map/units.json", map_views.map_units, name="map-units"),

@@ -56,8 +56,9 @@ def main():
 
         form = UnitFilter({"bbox": box})
         form.is_valid()
-        units = form.apply(access.units_visible_to(analyst))
-        raw = median_seconds(lambda: queries.viewport(units, analyst, zoom, "http://testserver"), args.repeat)
+        visible = access.units_visible_to(analyst)
+        raw = median_seconds(lambda: queries.viewport(form, visible, analyst, zoom, "http://testserver"),
+                             args.repeat)
 
         west, south, east, north = (float(v) for v in box.split(","))
 
@@ -70,7 +71,8 @@ def main():
                 return cursor.fetchone()[0] or ""
         naive_body = naive()
         naive_time = median_seconds(naive, args.repeat)
-        kind = "grid" if b'"kind" : "grid"' in body or b'"kind": "grid"' in body else "points"
+        kind = next(k for k in ("municipalities", "grid", "units") if f'"kind" : "{k}"'.encode() in body
+                    or f'"kind": "{k}"'.encode() in body)
         rows.append([zoom, kind, body.count(b'"Feature"'), f"{endpoint * 1000:.0f} ms", f"{raw * 1000:.0f} ms",
                      f"{endpoint / raw:.2f}", f"{len(body) / 1024:.0f} KB", f"{len(wire) / 1024:.0f} KB",
                      f"{naive_time * 1000:.0f} ms", f"{len(naive_body) / 1024:.0f} KB"])

@@ -74,6 +74,6 @@ def map_units(request):
                              "parameters": {"zoom": [_("zoom ist eine ganze Zahl von 0 bis 22.")]}}, status=400)
     if not form.is_valid():
         return JsonResponse(form.error_json(), status=400, json_dumps_params={"ensure_ascii": False})
-    units = form.apply(access.units_visible_to(request.user))
-    site = request.build_absolute_uri("/").rstrip("/")
-    return HttpResponse(queries.viewport(units, request.user, zoom, site), content_type="application/json")
+    body = queries.viewport(form, access.units_visible_to(request.user), request.user, zoom,
+                            request.build_absolute_uri("/").rstrip("/"))
+    return HttpResponse(body, content_type="application/json")

@@ -90,9 +90,9 @@ class UnitFilter(forms.Form):
             self.add_error("max_area", _("Die Höchstfläche ist kleiner als die Mindestfläche."))
         return cleaned
 
-    def apply(self, units):
-        """Filter a Unit queryset; call only when the form is valid."""
-        data = self.cleaned_data
+    def apply(self, units, without=()):
+        """Filter a Unit queryset; call only when the form is valid. `without` skips parameters."""
+        data = {key: value for key, value in self.cleaned_data.items() if key not in without}
         if data.get("status"):
             units = units.filter(status__in=data["status"])
         if data.get("category"):

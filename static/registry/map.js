@@ -147,9 +147,9 @@
         var label = el("span", number.format(p.count));
         var marker = L.marker([c[1], c[0]], {
           icon: L.divIcon({className: "cluster", html: label.outerHTML, iconSize: [size, size]}),
-          title: p.count + " Einheiten, davon " + p.vacant + " leer",
+          title: (p.name ? p.name + ": " : "") + p.count + " Einheiten, davon " + p.vacant + " leer",
         });
-        marker.on("click", function () { map.setView(marker.getLatLng(), map.getZoom() + 2); });
+        marker.on("click", function () { map.setView(marker.getLatLng(), Math.max(map.getZoom() + 2, 11)); });
         marker.addTo(unitLayer);
       });
     }
@@ -168,7 +168,7 @@
         .then(function (collection) {
           unitLayer.clearLayers();
           markers = {};
-          if (collection.kind === "grid") drawGrid(collection); else drawUnits(collection);
+          if (collection.kind === "units") drawUnits(collection); else drawGrid(collection);
           mapNode.dataset.kind = collection.kind;
           mapNode.dataset.units = String(collection.features.length);
         })

@@ -32,7 +32,7 @@ def test_a_filter_changes_the_url_and_the_drawn_set(page, app_url, screenshot):
     login(page, app_url, "analyst")
     page.goto(f"{app_url}/")
     page.wait_for_selector("#map[data-units]")
-    assert page.get_attribute("#map", "data-kind") == "grid"  # 5,470 units: counted on a grid, not sent
+    assert page.get_attribute("#map", "data-kind") == "municipalities"  # Thuringia: counts, not 5,470 points
     page.click(".filters summary")
     page.select_option("select[name=centre]", "gera-innenstadt")
     page.select_option("select[name=status]", ["vacant"])

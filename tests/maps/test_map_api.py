@@ -1,0 +1,58 @@
+"""What the map loads per viewport: never more than a few thousand features."""
+
+import json
+
+import pytest
+
+from registry.listings.models import Listing
+from registry.maps.queries import MAX_FEATURES
+from registry.units.models import Unit
+
+pytestmark = pytest.mark.django_db
+THURINGIA = "9.8,50.2,12.7,51.7"
+
+
+def load(client, query):
+    response = client.get(f"/api/map/units.json?{query}")
+    assert response.status_code == 200, response.content
+    return json.loads(response.content)
+
+
+def test_few_units_come_as_points_with_what_the_popup_needs(client, users):
+    client.force_login(users["stadt-erfurt"])
+    data = load(client, "centre=erfurt-altstadt&zoom=14&bbox=" + THURINGIA)
+    assert data["kind"] == "units"
+    assert len(data["features"]) == Unit.objects.filter(centre__slug="erfurt-altstadt").count()
+    properties = data["features"][0]["properties"]
+    assert {"status", "street", "version", "editable"} <= set(properties)
+    assert all(f["properties"]["editable"] for f in data["features"])
+
+
+def test_many_units_zoomed_out_are_counted_per_municipality(client, users):
+    client.force_login(users["analyst"])
+    data = load(client, "zoom=8&bbox=" + THURINGIA)
+    assert data["kind"] == "municipalities"
+    assert sum(f["properties"]["count"] for f in data["features"]) == Unit.objects.count()
+
+
+def test_many_units_zoomed_in_are_counted_on_a_grid(client, users):
+    client.force_login(users["analyst"])
+    data = load(client, "zoom=12&bbox=" + THURINGIA)
+    assert data["kind"] == "grid"
+    assert len(data["features"]) <= MAX_FEATURES
+    assert sum(f["properties"]["count"] for f in data["features"]) == Unit.objects.count()
+
+
+def test_anonymous_gets_published_listings_only(client):
+    data = load(client, "zoom=8&bbox=" + THURINGIA)
+    assert data["kind"] == "units"
+    assert {f["id"] for f in data["features"]} == set(Listing.objects.public().values_list("unit_id", flat=True))
+    assert not any(f["properties"]["editable"] for f in data["features"])
+
+
+@pytest.mark.parametrize(("query", "parameter"), [("zoom=30", "zoom"), ("zoom=8&bbox=1,2", "bbox"),
+                                                   ("zoom=8&status=weg", "status")])
+def test_bad_parameters_are_named(client, query, parameter):
+    response = client.get(f"/api/map/units.json?{query}")
+    assert response.status_code == 400
+    assert parameter in json.loads(response.content)["parameters"]

@@ -5,6 +5,7 @@ Roles: admin (superuser), city manager (scoped to municipalities), analyst
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .models import Role
@@ -67,13 +68,11 @@ def units_visible_to(user, units=None):
         return units
     if role == CITY_MANAGER:
         return units.filter(municipality_id__in=managed_municipality_ids(user))
-    public = units.filter(listing__in=_public_listings())
-    if role == OWNER:
-        return units.filter(owner__user=user) | public
-    return public
-
-
-def _public_listings():
+    # Subqueries rather than joins keep the unit query join-free (see exports.queries).
     from registry.listings.models import Listing
+    from registry.owners.models import Owner
 
-    return Listing.objects.public().values("id")
+    public = Q(id__in=Listing.objects.public().values("unit_id"))
+    if role == OWNER:
+        return units.filter(public | Q(owner_id__in=Owner.objects.filter(user=user).values("id")))
+    return units.filter(public)

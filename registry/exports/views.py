@@ -98,7 +98,11 @@ def units_geojson(request, units, fields, site):
 
     def stream():
         yield head.encode()
-        yield from queries.copy_lines(sql, params, queries.JSON_LINES)
+        lines = queries.copy_lines(sql, params, queries.JSON_LINES)
+        for first in lines:
+            yield first[1:]  # every line starts with a comma; the first must not
+            break
+        yield from lines
         yield b"]}\n"
 
     response = StreamingHttpResponse(stream(), content_type="application/geo+json")

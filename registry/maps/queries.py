@@ -11,16 +11,12 @@ from django.db.models import Avg, Count, F, FloatField, Func
 from django.db.models.functions import Floor
 
 from registry.accounts import access
-from registry.exports.queries import JOINS
+from registry.exports.queries import JOINS, unit_rows
 from registry.units.vacancy import vacant_q
 
 MAX_FEATURES = 2000
 CELL_PIXELS = 64
 MUNICIPALITY_ZOOM = 11
-
-
-def _inner(units):
-    return units.values("id").query.sql_with_params()
 
 
 def _editable_sql(user):
@@ -30,15 +26,14 @@ def _editable_sql(user):
 
 
 def count_up_to(units, limit):
-    inner, params = _inner(units)
+    source, where, params = unit_rows(units)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM units_unit u WHERE u.id IN ({inner}) LIMIT %s) t",
-                       [*params, limit])
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 {source} {where} LIMIT %s) t", [*params, limit])
         return cursor.fetchone()[0]
 
 
 def points(units, user, site):
-    inner, params = _inner(units)
+    source, where, params = unit_rows(units)
     editable, editable_params = _editable_sql(user)
     sql = f"""
     SELECT json_build_object('type', 'FeatureCollection', 'kind', 'units', 'features', COALESCE(json_agg(
@@ -49,7 +44,7 @@ def points(units, user, site):
           'municipality', m.ags, 'version', u.version, 'editable', {editable},
           'listing_url', CASE WHEN l.slug IS NOT NULL THEN %s || '/angebote/' || l.slug || '/' END))
       ORDER BY u.id), '[]'::json))::text
-    {JOINS} WHERE u.id IN ({inner})"""
+    {source}{JOINS}{where}"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [*editable_params, site, *params])
         return cursor.fetchone()[0]

@@ -12,6 +12,8 @@ from django import forms
 from django.contrib.gis.geos import Polygon
 from django.utils.translation import gettext_lazy as _
 
+from registry.places.models import Municipality, TownCentre
+
 from .categories import Category
 from .vacancy import Status
 
@@ -97,10 +99,12 @@ class UnitFilter(forms.Form):
             units = units.filter(status__in=data["status"])
         if data.get("category"):
             units = units.filter(category__in=data["category"])
+        # Subqueries, not joins: the exports compile this WHERE onto the bare unit table.
         if data.get("municipality"):
-            units = units.filter(municipality__ags__in=data["municipality"])
+            units = units.filter(municipality_id__in=Municipality.objects.filter(
+                ags__in=data["municipality"]).values("id"))
         if data.get("centre"):
-            units = units.filter(centre__slug__in=data["centre"])
+            units = units.filter(centre_id__in=TownCentre.objects.filter(slug__in=data["centre"]).values("id"))
         if data.get("min_area") is not None:
             units = units.filter(floor_area__gte=data["min_area"])
         if data.get("max_area") is not None:

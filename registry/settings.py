@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "registry.maps",
     "registry.exports",
     "registry.ogc",
+    "registry.stats",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from registry.maps import views as map_views
+from registry.stats import urls as stats_urls
 
 admin.site.site_header = "Leerstandsregister Thüringen"
 admin.site.site_title = "Leerstandsregister"
@@ -14,6 +15,8 @@ urlpatterns = [
     path("konto/", include("registry.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("statistik/", include("registry.stats.urls")),
+    path("api/stats/", include((stats_urls.api_urlpatterns, "stats"), namespace="stats-api")),
     path("api/map/units.json", map_views.map_units, name="map-units"),
     path("api/units/", include("registry.units.urls")),
     path("api/", include("registry.exports.urls")),

@@ -1,0 +1,153 @@
+"""Public statistics: aggregates only (counts and rates per centre), never a unit's location."""
+
+import csv
+import datetime
+
+from django import forms
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from registry.places.models import TownCentre
+from registry.units.categories import Category
+
+from . import queries
+
+SORTABLE = ("name", "units", "vacant", "vacancy_rate", "vacant_floor_area", "interim_use", "median_vacancy_days",
+            "change")
+
+
+class StatsFilter(forms.Form):
+    date = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d.%m.%Y"], label=gettext_lazy("Stichtag"))
+    category = forms.ChoiceField(choices=[("", "")] + list(Category.choices), required=False,
+                                 label=gettext_lazy("Nutzungsart"))
+
+    def clean_date(self):
+        day = self.cleaned_data["date"] or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Der Stichtag darf nicht in der Zukunft liegen."))
+        if day < datetime.date(2000, 1, 1):
+            raise forms.ValidationError(_("Der Stichtag liegt vor Beginn der Aufzeichnungen."))
+        return day
+
+
+def _figures(day, category):
+    current = queries.centre_figures(day, category)
+    try:
+        previous_day = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        previous_day = day.replace(year=day.year - 1, day=28)
+    previous = {row["slug"]: row["vacancy_rate"] for row in queries.centre_figures(previous_day, category)}
+    for row in current:
+        before = previous.get(row["slug"])
+        row["rate_year_before"] = before
+        row["change"] = None if before is None or row["vacancy_rate"] is None else row["vacancy_rate"] - before
+    return current, previous_day
+
+
+def _bad_request(form):
+    return JsonResponse({"error": _("Ungültige Parameter."), "parameters": {
+        name: [str(m) for m in messages] for name, messages in form.errors.items()}}, status=400,
+        json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def overview(request):
+    form = StatsFilter(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        day, category = timezone.localdate(), ""
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        day, category = data.get("date") or timezone.localdate(), data.get("category") or ""
+    rows, previous_day = _figures(day, category or None)
+    sort = request.GET.get("sort", "name")
+    key = sort.lstrip("-")
+    if key in SORTABLE:
+        rows.sort(key=lambda r: (r[key] is None, r[key] if r[key] is not None else 0), reverse=sort.startswith("-"))
+    today = timezone.localdate()
+    presets = [d for d in queries.reference_dates(today) if d != today][::-1][:6]
+    return render(request, "stats/overview.html", {
+        "form": form, "rows": rows, "day": day, "previous_day": previous_day, "category": category,
+        "sort": sort, "presets": presets, "today": today,
+        "trend": queries.trend(day, category or None),
+        "buckets": queries.duration_buckets(day, category or None),
+        "totals": _totals(rows),
+    })
+
+
+def _totals(rows):
+    units = sum(r["units"] for r in rows)
+    vacant = sum(r["vacant"] for r in rows)
+    return {"units": units, "vacant": vacant, "rate": vacant / units if units else None,
+            "interim_use": sum(r["interim_use"] for r in rows)}
+
+
+@require_GET
+def centre(request, slug):
+    try:
+        town_centre = TownCentre.objects.select_related("municipality").get(slug=slug)
+    except TownCentre.DoesNotExist:
+        raise Http404 from None
+    day = timezone.localdate()
+    figures = queries.centre_figures(day, centre=slug)[0]
+    return render(request, "stats/centre.html", {
+        "centre": town_centre, "figures": figures, "day": day,
+        "trend": queries.trend(day, centre=slug),
+        "buckets": queries.duration_buckets(day, centre=slug),
+        "last_uses": [{**row, "label": Category(row["category"]).label if row["category"] in Category.values
+                       else _("unbekannt")} for row in queries.last_uses(day, slug)],
+        "density": queries.vacancy_density(slug),
+        "min_count": queries.DENSITY_MIN_COUNT, "cell_m": queries.DENSITY_CELL_M,
+        "outline": town_centre.boundary.geojson,
+    })
+
+
+API_FIELDS = ["slug", "name", "municipality", "units", "vacant", "vacancy_rate", "vacant_floor_area",
+              "interim_use", "median_vacancy_days", "date"]
+
+
+def _api_rows(request):
+    form = StatsFilter(request.GET)
+    if not form.is_valid():
+        return None, form
+    rows = queries.centre_figures(form.cleaned_data["date"], form.cleaned_data.get("category") or None)
+    return [{field: row[field] for field in API_FIELDS} for row in rows], form
+
+
+@require_GET
+def centres_json(request):
+    rows, form = _api_rows(request)
+    if rows is None:
+        return _bad_request(form)
+    for row in rows:
+        row["date"] = row["date"].isoformat()
+    return JsonResponse({"date": form.cleaned_data["date"].isoformat(), "centres": rows},
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def _german(value):
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+@require_GET
+def centres_csv(request):
+    rows, form = _api_rows(request)
+    if rows is None:
+        return _bad_request(form)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="leerstand-innenstaedte-{form.cleaned_data["date"]}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(API_FIELDS)
+    for row in rows:
+        writer.writerow([_german(row[field]) for field in API_FIELDS])
+    return response

@@ -18,6 +18,7 @@ urlpatterns = [
     path("statistik/", include("registry.stats.urls")),
     path("api/stats/", include((stats_urls.api_urlpatterns, "stats"), namespace="stats-api")),
     path("api/map/units.json", map_views.map_units, name="map-units"),
+    path("api/map/municipalities.geojson", map_views.municipality_outlines, name="map-municipalities"),
     path("api/units/", include("registry.units.urls")),
     path("api/", include("registry.exports.urls")),
     path("ogc/", include("registry.ogc.urls")),

@@ -101,3 +101,14 @@ def viewport(form, visible, user, zoom, site):
     if zoom < MUNICIPALITY_ZOOM:
         return by_municipality(form.apply(visible, without={"bbox"}), form.cleaned_data.get("bbox"))
     return grid(units, zoom)
+
+
+def municipality_outlines(tolerance=0.002):
+    """All municipality boundaries, simplified (~150 m) for the zoomed-out map."""
+    with connection.cursor() as cursor:
+        cursor.execute("""
+          SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
+            'type', 'Feature', 'id', ags, 'properties', json_build_object('name', name),
+            'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(boundary, %s), 4)::json)))::text
+          FROM places_municipality""", [tolerance])
+        return cursor.fetchone()[0]

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
@@ -77,3 +78,10 @@ def map_units(request):
     body = queries.viewport(form, access.units_visible_to(request.user), request.user, zoom,
                             request.build_absolute_uri("/").rstrip("/"))
     return HttpResponse(body, content_type="application/json")
+
+
+@require_GET
+@gzip_page
+@cache_control(public=True, max_age=3600)
+def municipality_outlines(request):
+    return HttpResponse(queries.municipality_outlines(), content_type="application/geo+json")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from registry.places.models import TownCentre
 from registry.units.categories import Category
 
-from . import queries
+from . import queries, report
 
 SORTABLE = ("name", "units", "vacant", "vacancy_rate", "vacant_floor_area", "interim_use", "median_vacancy_days",
             "change")
@@ -150,4 +150,34 @@ def centres_csv(request):
     writer.writerow(API_FIELDS)
     for row in rows:
         writer.writerow([_german(row[field]) for field in API_FIELDS])
+    return response
+
+
+def _report_data(request):
+    form = StatsFilter(request.GET)
+    if not form.is_valid():
+        return None, form
+    day, category = form.cleaned_data["date"], form.cleaned_data.get("category") or None
+    rows, _previous = _figures(day, category)
+    return (day, rows, queries.trend(day, category), queries.duration_buckets(day, category)), form
+
+
+@require_GET
+def report_xlsx(request):
+    data, form = _report_data(request)
+    if data is None:
+        return _bad_request(form)
+    response = HttpResponse(report.xlsx(*data),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="leerstandsbericht-{data[0]}.xlsx"'
+    return response
+
+
+@require_GET
+def report_pdf(request):
+    data, form = _report_data(request)
+    if data is None:
+        return _bad_request(form)
+    response = HttpResponse(report.pdf(*data, _totals(data[1])), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="leerstandsbericht-{data[0]}.pdf"'
     return response

@@ -72,6 +72,18 @@
     }).addTo(map);
     map.fitBounds(centreLayer.getBounds(), {padding: [10, 10]});
 
+    // Municipality boundaries while zoomed out (where counts per municipality are shown).
+    var outlines = L.layerGroup();
+    fetch("/api/map/municipalities.geojson").then(function (r) { return r.json(); }).then(function (data) {
+      L.geoJSON(data, {style: {color: "#5b6673", weight: 0.7, fill: false}, interactive: false}).addTo(outlines);
+      mapNode.dataset.municipalities = String(data.features.length);
+    });
+    function toggleOutlines() {
+      if (map.getZoom() < 11) outlines.addTo(map); else outlines.remove();
+    }
+    map.on("zoomend", toggleOutlines);
+    toggleOutlines();
+
     function popup(feature) {
       var p = feature.properties;
       var box = el("div", null, {"class": "unit-popup"});

@@ -130,7 +130,8 @@ case "$MODE" in
   test)
     prepare
     log "Testsuite"
-    exec "$VENV/bin/pytest" "$@"
+    # A fresh test database each run: no schema or demo data left over from older code.
+    exec "$VENV/bin/pytest" --create-db "$@"
     ;;
   *) die "Unbekannter Modus '$MODE' (run, test oder prepare)." ;;
 esac

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from registry.units.models import Unit
 
@@ -48,7 +49,7 @@ def test_city_manager_adds_moves_and_lets_a_unit(page, app_url, cleanup, screens
         try:
             page.wait_for_selector("#unit-dialog[open]", timeout=5000)
             break
-        except Exception:
+        except PlaywrightTimeout:
             page.wait_for_timeout(500)
     page.fill("#unit-form input[name=street]", TEST_STREET)
     page.fill("#unit-form input[name=house_number]", "1")

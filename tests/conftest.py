@@ -122,3 +122,15 @@ def committed(settings):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "de-DE", "timezone_id": "Europe/Berlin"}
+
+
+@pytest.fixture
+def log_in(page, app_url):
+    """Log in through the real login form as a demo account (password `demo`)."""
+    def run(username):
+        page.goto(f"{app_url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", "demo")
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(f"{app_url}/")
+    return run

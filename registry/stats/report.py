@@ -109,31 +109,32 @@ def _bar_rates(rows):
     return drawing
 
 
-def _line_trend(trend):
+def _small_chart(chart):
+    """A chart in a half-page frame; returns (drawing, chart) for the caller to fill."""
     drawing = Drawing(12.5 * cm, 7 * cm)
-    chart = HorizontalLineChart()
     chart.x, chart.y, chart.width, chart.height = 1.2 * cm, 1.2 * cm, 10.8 * cm, 5.3 * cm
+    chart.valueAxis.valueMin = 0
+    drawing.add(chart)
+    return drawing, chart
+
+
+def _line_trend(trend):
+    drawing, chart = _small_chart(HorizontalLineChart())
     chart.data = [[(p["rate"] or 0) * 100 for p in trend]]
     chart.categoryAxis.categoryNames = [p["day"].strftime("%m/%y") for p in trend]
     chart.categoryAxis.labels.fontSize, chart.categoryAxis.labels.angle = 6, 45
     chart.categoryAxis.labels.boxAnchor = "ne"
-    chart.valueAxis.valueMin = 0
     chart.valueAxis.labelTextFormat = "%d %%"
     chart.lines[0].strokeColor, chart.lines[0].strokeWidth = ORANGE, 2
-    drawing.add(chart)
     return drawing
 
 
 def _bar_buckets(buckets):
-    drawing = Drawing(12.5 * cm, 7 * cm)
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 1.2 * cm, 1.2 * cm, 10.8 * cm, 5.3 * cm
+    drawing, chart = _small_chart(VerticalBarChart())
     chart.data = [[b["count"] for b in buckets]]
     chart.categoryAxis.categoryNames = [b["label"] for b in buckets]
     chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
     chart.bars[0].fillColor = ORANGE
-    drawing.add(chart)
     return drawing
 
 

@@ -10,12 +10,6 @@ from registry.units.models import Unit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
-def login(page, app_url, username):
-    page.goto(f"{app_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("form.login button[type=submit]")
-    page.wait_for_url(f"{app_url}/")
 
 
 def test_anonymous_map_shows_centres_and_only_published_listings(page, app_url, console_errors, screenshot):
@@ -29,8 +23,8 @@ def test_anonymous_map_shows_centres_and_only_published_listings(page, app_url, 
     assert console_errors == []
 
 
-def test_a_filter_changes_the_url_and_the_drawn_set(page, app_url, screenshot):
-    login(page, app_url, "analyst")
+def test_a_filter_changes_the_url_and_the_drawn_set(page, app_url, screenshot, log_in):
+    log_in("analyst")
     page.goto(f"{app_url}/")
     page.wait_for_selector("#map[data-units]")
     assert page.get_attribute("#map", "data-kind") == "municipalities"  # Thuringia: counts, not 5,470 points
@@ -49,11 +43,11 @@ def test_a_filter_changes_the_url_and_the_drawn_set(page, app_url, screenshot):
     assert "centre=" not in page.url
 
 
-def test_a_unit_name_with_markup_is_shown_as_text(page, app_url, committed):
+def test_a_unit_name_with_markup_is_shown_as_text(page, app_url, committed, log_in):
     unit = Unit.objects.filter(centre__slug="jena-innenstadt").order_by("street", "house_number", "id").first()
     committed("UPDATE units_unit SET name = %s WHERE id = %s", ["<img src=x onerror=alert(1)>", unit.pk])
     try:
-        login(page, app_url, "analyst")
+        log_in("analyst")
         dialogs = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(f"{app_url}/?centre=jena-innenstadt")

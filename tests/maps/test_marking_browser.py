@@ -21,12 +21,6 @@ def cleanup(committed):
                  DELETE FROM units_unit WHERE id IN (SELECT unit_id FROM gone)""", [TEST_STREET])
 
 
-def login(page, app_url, username):
-    page.goto(f"{app_url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("form.login button[type=submit]")
-    page.wait_for_url(f"{app_url}/")
 
 
 def show(page, lat, lon, zoom):
@@ -36,9 +30,9 @@ def show(page, lat, lon, zoom):
     page.wait_for_load_state("networkidle")
 
 
-def test_city_manager_adds_moves_and_lets_a_unit(page, app_url, cleanup, screenshot):
+def test_city_manager_adds_moves_and_lets_a_unit(page, app_url, cleanup, screenshot, log_in):
     page.on("dialog", lambda dialog: dialog.accept())
-    login(page, app_url, "stadt-erfurt")
+    log_in("stadt-erfurt")
     page.wait_for_selector("#map[data-units]")
     show(page, *QUIET_SPOT, 18)
 
@@ -91,8 +85,8 @@ def test_city_manager_adds_moves_and_lets_a_unit(page, app_url, cleanup, screens
     assert (closed.valid_from, closed.valid_to) == (since, datetime.date.today())
 
 
-def test_no_edit_controls_outside_the_own_municipality(page, app_url):
-    login(page, app_url, "stadt-erfurt")
+def test_no_edit_controls_outside_the_own_municipality(page, app_url, log_in):
+    log_in("stadt-erfurt")
     page.goto(f"{app_url}/?centre=jena-innenstadt")
     page.wait_for_selector("#map[data-units]")
     assert page.locator(".leaflet-marker-draggable").count() == 0

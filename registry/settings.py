@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "leaflet",
     "registry.ops",
     "registry.accounts",

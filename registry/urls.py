@@ -1,5 +1,10 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from registry.listings.views import ListingSitemap
 
 from registry.maps import views as map_views
 from registry.stats import urls as stats_urls
@@ -11,6 +16,8 @@ admin.site.index_title = "Verwaltung"
 urlpatterns = [
     path("", map_views.home, name="home"),
     path("angebote/", include("registry.listings.urls")),
+    path("eigentuemer/", include("registry.listings.owner_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": {"angebote": ListingSitemap}}, name="sitemap"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("konto/", include("registry.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,3 +30,6 @@ urlpatterns = [
     path("api/", include("registry.exports.urls")),
     path("ogc/", include("registry.ogc.urls")),
 ]
+
+if settings.DEBUG:  # in production the web server serves MEDIA_ROOT
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

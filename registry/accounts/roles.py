@@ -11,7 +11,7 @@ PERMISSIONS = {
         "owners.view_owner", "owners.add_owner", "owners.change_owner",
         "listings.view_listing", "listings.add_listing", "listings.change_listing",
         "listings.view_listingphoto", "listings.add_listingphoto", "listings.change_listingphoto",
-        "listings.delete_listingphoto",
+        "listings.delete_listingphoto", "listings.view_inquiry",
         "places.view_municipality", "places.view_towncentre", "places.change_towncentre",
     ],
     Role.ANALYST: ["units.view_unit", "units.view_occupancy", "places.view_municipality", "places.view_towncentre"],

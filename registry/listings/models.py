@@ -62,8 +62,11 @@ class Listing(models.Model):
 
 
 class ListingPhoto(models.Model):
+    """Re-encoded without metadata by listings.photos; the original upload is never stored."""
+
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("Foto"), upload_to="listings/%Y/")
+    thumbnail = models.ImageField(_("Vorschau"), upload_to="listings/%Y/thumbs/", blank=True)
     caption = models.CharField(_("Bildunterschrift"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -71,3 +74,26 @@ class ListingPhoto(models.Model):
         verbose_name = _("Foto")
         verbose_name_plural = _("Fotos")
         ordering = ["position", "id"]
+
+
+class Inquiry(models.Model):
+    """A request from someone looking for space. Private: sender data never reaches a public page."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="inquiries",
+                                verbose_name=_("Angebot"))
+    name = models.CharField(_("Name"), max_length=120)
+    email = models.EmailField(_("E-Mail"))
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    intended_use = models.CharField(_("geplante Nutzung"), max_length=200)
+    message = models.TextField(_("Nachricht"), max_length=4000)
+    created_at = models.DateTimeField(_("eingegangen am"), default=timezone.now)
+    client_key = models.CharField(max_length=64, db_index=True, editable=False)
+    sent_to = models.TextField(_("benachrichtigt"), blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Anfrage")
+        verbose_name_plural = _("Anfragen")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.listing} – {self.created_at:%d.%m.%Y}"

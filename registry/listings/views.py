@@ -1,13 +1,19 @@
 """Public listings: only what owners consented to publish, never owner data."""
 
+from django.contrib.sitemaps import Sitemap
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
 from registry.places.models import TownCentre
 from registry.units.vacancy import vacancy_rate, vacant_q
 
+from . import services
+from .forms import InquiryForm
 from .models import Listing
+from .poster import make_poster
 
 PUBLIC_FIELDS = ("unit__street", "unit__house_number", "unit__postcode", "unit__town", "unit__floor_area",
                  "unit__sales_area", "unit__frontage", "unit__floor", "unit__step_free", "unit__location",
@@ -16,8 +22,9 @@ PUBLIC_FIELDS = ("unit__street", "unit__house_number", "unit__postcode", "unit__
 
 def public_listings():
     # select_related + only(): the owner is never loaded, so it cannot slip into a template.
-    return Listing.objects.public().select_related("unit", "unit__centre").only(
-        "slug", "title", "description", "rent", "available_from", "published_at", *PUBLIC_FIELDS)
+    return Listing.objects.public().select_related("unit", "unit__centre", "unit__municipality").only(
+        "slug", "title", "description", "rent", "available_from", "published_at", "unit__municipality__name",
+        *PUBLIC_FIELDS)
 
 
 def listing_list(request):
@@ -39,8 +46,19 @@ def listing_list(request):
 
 def listing_detail(request, slug):
     listing = get_object_or_404(public_listings(), slug=slug)
+    form = InquiryForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_bot():  # answer like a success, store nothing
+            return redirect("listings:thanks", slug=slug)
+        if form.is_valid():
+            try:
+                data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+                services.send_inquiry(listing, data, services.client_key(request))
+                return redirect("listings:thanks", slug=slug)
+            except ValidationError as refused:
+                form.add_error(None, refused)
     centre = listing.unit.centre
-    context = {"listing": listing}
+    context = {"listing": listing, "form": form, "photos": listing.photos.all()}
     if centre:
         figures = TownCentre.objects.filter(pk=centre.pk).aggregate(
             total=Count("units"), vacant=Count("units", filter=vacant_q("units__")))
@@ -48,4 +66,27 @@ def listing_detail(request, slug):
             centre_rate=vacancy_rate(figures["vacant"], figures["total"]),
             others=public_listings().filter(unit__centre=centre).exclude(pk=listing.pk)[:5],
         )
-    return render(request, "listings/detail.html", context)
+    return render(request, "listings/detail.html", context, status=400 if form.errors else 200)
+
+
+def inquiry_thanks(request, slug):
+    listing = get_object_or_404(public_listings(), slug=slug)
+    return render(request, "listings/thanks.html", {"listing": listing})
+
+
+def poster(request, slug):
+    listing = get_object_or_404(public_listings(), slug=slug)
+    url = request.build_absolute_uri(listing.get_absolute_url())
+    response = HttpResponse(make_poster(listing, url), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="aushang-{listing.slug}.pdf"'
+    return response
+
+
+class ListingSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return public_listings().order_by("id")
+
+    def lastmod(self, listing):
+        return listing.published_at

@@ -34,6 +34,11 @@ class Owner(models.Model):
         default=Consent.UNKNOWN,
     )
     consent_date = models.DateField(_("Einwilligung vom"), null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("Einwilligung erfasst von"),
+    )
+    consent_recorded_at = models.DateTimeField(_("Einwilligung erfasst am"), null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -1,6 +1,9 @@
 """No private data on any public page: owners, contacts, internal notes, unlisted units."""
 
+import io
+
 import pytest
+from pypdf import PdfReader
 from django.test import Client
 
 from registry.listings.models import Listing
@@ -11,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC_URLS = ["/", "/?centre=erfurt-altstadt", "/angebote/", "/api/units.geojson", "/api/units.csv",
                "/api/map/units.json?bbox=9,50,13,52&zoom=16", "/ogc/collections/units/items?limit=1000",
-               "/ogc/collections/town-centres/items", "/ogc/?f=html"]
+               "/ogc/collections/town-centres/items", "/ogc/?f=html", "/sitemap.xml", "/statistik/",
+               "/statistik/gera-innenstadt/", "/api/stats/centres.csv"]
 
 
 def body(response):
@@ -23,6 +27,8 @@ def test_no_owner_data_or_internal_note_on_any_public_surface():
     anonymous = Client()
     pages = [body(anonymous.get(url)) for url in PUBLIC_URLS]
     pages += [body(anonymous.get(listing.get_absolute_url())) for listing in Listing.objects.public()[:10]]
+    pages += [PdfReader(io.BytesIO(anonymous.get(f"/angebote/{listing.slug}/aushang.pdf").content)).pages[0].extract_text()
+              for listing in Listing.objects.public()[:5]]
     text = "\n".join(pages)
     assert "GEHEIM-NOTIZ-4711" not in text
     for owner in Owner.objects.all():

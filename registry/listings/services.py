@@ -1,0 +1,115 @@
+"""Business rules of the public side: inquiries, consent, owner invitations, photos."""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from registry.accounts.models import Role
+from registry.owners.models import Owner
+
+from . import photos
+from .models import Inquiry, Listing, ListingPhoto
+
+INQUIRIES_PER_HOUR = 5
+
+
+def client_key(request):
+    """A keyed hash of the client address: enough to rate-limit, useless as personal data."""
+    address = request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+
+
+def recipients(listing):
+    """The city managers of the listing's municipality (their account e-mails)."""
+    return sorted(set(get_user_model().objects.filter(
+        profile__municipalities=listing.unit.municipality_id, groups__name=Role.CITY_MANAGER, is_active=True,
+    ).exclude(email="").values_list("email", flat=True)))
+
+
+def send_inquiry(listing, data, key):
+    """Store the inquiry and mail it to the municipality's city managers; rate-limited per client.
+
+    The limit counts this client's stored inquiries of the last hour, so it holds across
+    server processes without a shared cache.
+    """
+    since = timezone.now() - datetime.timedelta(hours=1)
+    if Inquiry.objects.filter(client_key=key, created_at__gte=since).count() >= INQUIRIES_PER_HOUR:
+        raise ValidationError(_("Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es in einer Stunde erneut."))
+    to = recipients(listing)
+    inquiry = Inquiry.objects.create(listing=listing, client_key=key, sent_to=", ".join(to), **data)
+    if to:
+        send_mail(
+            subject=_("Anfrage zu „%(title)s“") % {"title": listing.title},
+            message=_("Neue Anfrage über das Leerstandsregister\n\nAngebot: %(title)s (%(address)s)\n"
+                      "Name: %(name)s\nE-Mail: %(email)s\nTelefon: %(phone)s\nGeplante Nutzung: %(use)s\n\n"
+                      "%(message)s\n") % {
+                "title": listing.title, "address": f"{listing.unit.street} {listing.unit.house_number}",
+                "name": inquiry.name, "email": inquiry.email, "phone": inquiry.phone or "–",
+                "use": inquiry.intended_use, "message": inquiry.message},
+            from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=to,
+        )
+    return inquiry
+
+
+def owner_of(user):
+    owner = Owner.objects.filter(user=user).first() if user.is_authenticated else None
+    if owner is None:
+        raise PermissionDenied(_("Dieses Konto ist keinem Eigentümer zugeordnet."))
+    return owner
+
+
+@transaction.atomic
+def set_consent(owner, user, consented):
+    """Consent is a recorded act (who, when). Withdrawing it unpublishes every listing at once."""
+    owner.consent = Owner.Consent.CONSENTED if consented else Owner.Consent.REFUSED
+    owner.consent_date = timezone.localdate() if consented else None
+    owner.consent_recorded_by, owner.consent_recorded_at = user, timezone.now()
+    owner.save()
+    if not consented:
+        Listing.objects.filter(unit__owner=owner).update(published=False)
+
+
+def add_photo(listing, upload):
+    large, thumbnail = photos.process(upload)
+    photo = ListingPhoto(listing=listing, position=listing.photos.count())
+    photo.image.save(large.name, large, save=False)
+    photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def invite_owner(owner, request):
+    """Create (or reuse) the owner's account and mail a one-time link to set a password."""
+    if not owner.email:
+        raise ValidationError(_("Für %(owner)s ist keine E-Mail-Adresse hinterlegt.") % {"owner": owner})
+    User = get_user_model()
+    user = owner.user or User.objects.filter(username=owner.email).first()
+    if user is None:
+        user = User(username=owner.email, email=owner.email)
+        user.set_unusable_password()
+        user.save()
+    user.groups.add(Group.objects.get(name=Role.OWNER))
+    owner.user = user
+    owner.save(update_fields=["user"])
+    link = request.build_absolute_uri(reverse("owner-invitation", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}))
+    send_mail(
+        subject=_("Ihr Zugang zum Leerstandsregister Thüringen"),
+        message=_("Guten Tag,\n\nIhre Stadt lädt Sie ein, Ihre Angebote im Leerstandsregister selbst zu pflegen.\n"
+                  "Über diesen Link legen Sie Ihr Passwort fest (er gilt einmal):\n\n%(link)s\n") % {"link": link},
+        from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[owner.email],
+    )
+    return link

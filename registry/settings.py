@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "registry.exports",
     "registry.ogc",
     "registry.stats",
+    "registry.imports",
 ]
 
 MIDDLEWARE = [

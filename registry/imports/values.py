@@ -1,0 +1,165 @@
+"""Column names and cell values as German offices write them, turned into register values.
+
+Every parser returns the value or raises ValueError with a German message for
+"Zeile N, Spalte X: …".
+"""
+
+import datetime
+import re
+
+from registry.units.categories import Category
+from registry.units.models import Floor
+from registry.units.vacancy import Status
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def normalise_header(name):
+    return re.sub(r"[^a-z0-9]", "", str(name).lower().translate(_UMLAUTS))
+
+
+# field → header spellings (normalised); the first match wins, unknown columns are ignored
+FIELDS = {
+    "external_id": ["objektnr", "objektnummer", "externeid", "externalid", "lfdnr"],
+    "name": ["name", "bezeichnung", "geschaeft", "mieter"],
+    "street": ["strasse", "str", "street", "adresse"],
+    "house_number": ["hausnr", "hausnummer", "hnr", "nr", "housenumber", "number"],
+    "postcode": ["plz", "postleitzahl", "postcode", "zip"],
+    "town": ["ort", "stadt", "town", "city"],
+    "floor": ["geschoss", "etage", "floor", "lage"],
+    "floor_area": ["nutzflaeche", "flaeche", "nf", "floorarea", "area", "flaechem2", "nutzflaechem2"],
+    "sales_area": ["verkaufsflaeche", "vkf", "salesarea", "verkaufsflaechem2"],
+    "frontage": ["schaufensterfront", "schaufenster", "front", "frontage"],
+    "step_free": ["barrierefrei", "stepfree"],
+    "listed_building": ["denkmalschutz", "denkmal", "listed"],
+    "category": ["nutzung", "nutzungsart", "branche", "category", "use"],
+    "status": ["status", "zustand"],
+    "vacant_since": ["leerseit", "leerstandseit", "vacantsince", "seit"],
+    "asking_rent": ["miete", "kaltmiete", "mieteproqm", "rent", "askingrent"],
+    "last_checked": ["geprueft", "zuletztgeprueft", "stand", "checked", "lastchecked"],
+    "owner_name": ["eigentuemer", "eigentuemerin", "owner", "ansprechpartner"],
+    "owner_phone": ["telefon", "tel", "phone"],
+    "owner_email": ["email", "mail", "emailadresse"],
+    "x": ["rechtswert", "x", "lon", "lng", "laenge", "longitude", "ostwert", "easting"],
+    "y": ["hochwert", "y", "lat", "breite", "latitude", "nordwert", "northing"],
+}
+
+
+def suggest_mapping(columns):
+    """{column: field} for the columns we recognise; each field used once."""
+    mapping, used = {}, set()
+    normalised = {column: normalise_header(column) for column in columns}
+    for field, spellings in FIELDS.items():
+        for spelling in spellings:
+            match = next((c for c, n in normalised.items() if n == spelling and c not in mapping), None)
+            if match and field not in used:
+                mapping[match] = field
+                used.add(field)
+                break
+    return mapping
+
+
+STATUS_WORDS = {
+    "leer": Status.VACANT, "leerstand": Status.VACANT, "frei": Status.VACANT,
+    "genutzt": Status.OCCUPIED, "belegt": Status.OCCUPIED, "vermietet": Status.OCCUPIED,
+    "inverhandlung": Status.RESERVED, "reserviert": Status.RESERVED,
+    "vermietetnochnichteroeffnet": Status.LET_NOT_OPEN, "nochnichteroeffnet": Status.LET_NOT_OPEN,
+    "zwischennutzung": Status.INTERIM_USE, "imumbau": Status.RENOVATION, "umbau": Status.RENOVATION,
+    "nichtvermietbar": Status.NOT_LETTABLE, "umnutzung": Status.NOT_LETTABLE,
+    **{normalise_header(s.value): s for s in Status},
+}
+CATEGORY_WORDS = {normalise_header(c.label): c for c in Category} | {c.value: c for c in Category} | {
+    "handel": Category.RETAIL, "gastro": Category.GASTRONOMY, "dienstleistungen": Category.SERVICES}
+FLOOR_WORDS = {"eg": Floor.GROUND, "erdgeschoss": Floor.GROUND, "og": Floor.UPPER, "obergeschoss": Floor.UPPER,
+               "1og": Floor.UPPER, "ug": Floor.BASEMENT, "untergeschoss": Floor.BASEMENT, "keller": Floor.BASEMENT}
+YES = {"ja", "j", "x", "1", "true", "yes", "wahr"}
+NO = {"nein", "n", "0", "false", "no", "falsch"}
+
+
+def number(text):
+    value = text.replace(" ", "").replace("m²", "").replace("€", "")
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", value):  # 1.234,5
+        value = value.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"-?\d+,\d+", value):
+        value = value.replace(",", ".")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", value):
+        raise ValueError(f"„{text}“ ist keine Zahl.")
+    result = float(value)
+    if result < 0:
+        raise ValueError(f"„{text}“ ist negativ.")
+    return result
+
+
+def date(text):
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"„{text}“ ist kein gültiges Datum (TT.MM.JJJJ).")
+
+
+def status(text):
+    found = STATUS_WORDS.get(normalise_header(text))
+    if found is None:
+        raise ValueError(f"Unbekannter Status „{text}“ (z. B. leer, genutzt, in Verhandlung, Zwischennutzung).")
+    return found
+
+
+def category(text):
+    found = CATEGORY_WORDS.get(normalise_header(text))
+    if found is None:
+        raise ValueError(f"Unbekannte Nutzung „{text}“.")
+    return found
+
+
+def floor(text):
+    found = FLOOR_WORDS.get(normalise_header(text))
+    if found is None:
+        raise ValueError(f"Unbekanntes Geschoss „{text}“ (EG, OG, UG).")
+    return found
+
+
+def boolean(text):
+    word = text.strip().lower()
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise ValueError(f"„{text}“ ist weder ja noch nein.")
+
+
+def text(value):
+    return value
+
+
+PARSERS = {"floor_area": number, "sales_area": number, "frontage": number, "asking_rent": number,
+           "x": number, "y": number, "vacant_since": date, "last_checked": date, "status": status,
+           "category": category, "floor": floor, "step_free": boolean, "listed_building": boolean}
+
+
+def parse(field, raw):
+    return PARSERS.get(field, text)(raw)
+
+
+def normalise_address(street, house_number):
+    """Anger 1a ≈ anger 1 A; Bahnhofstr. ≈ Bahnhofstraße ≈ Bahnhof-Strasse."""
+    street = street.lower().replace("ß", "ss").replace("strasse", "str").replace("str.", "str")
+    return re.sub(r"[\s\-.]", "", street) + "|" + re.sub(r"\s", "", house_number.lower())
+
+
+def coordinate_system(points):
+    """'4326', '25832', or raise ValueError naming swapped axes; from the values themselves."""
+    def share(test):
+        return sum(1 for x, y in points if test(x, y)) / len(points)
+    if share(lambda x, y: 9 < x < 13.5 and 50 < y < 52) > 0.9:
+        return "4326"
+    if share(lambda x, y: 500_000 < x < 850_000 and 5_500_000 < y < 5_750_000) > 0.9:
+        return "25832"
+    if share(lambda x, y: 50 < x < 52 and 9 < y < 13.5) > 0.9:
+        raise ValueError("Länge und Breite scheinen vertauscht (Breite ≈ 50–52 steht in der X-Spalte). "
+                         "Bitte die Zuordnung der Spalten prüfen.")
+    if share(lambda x, y: 5_500_000 < x < 5_750_000 and 500_000 < y < 850_000) > 0.9:
+        raise ValueError("Rechtswert und Hochwert scheinen vertauscht. Bitte die Zuordnung der Spalten prüfen.")
+    raise ValueError("Die Koordinaten passen weder zu WGS84 (Länge/Breite) noch zu ETRS89/UTM 32N "
+                     "(Rechtswert/Hochwert) in Thüringen.")

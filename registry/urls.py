@@ -17,6 +17,7 @@ urlpatterns = [
     path("", map_views.home, name="home"),
     path("angebote/", include("registry.listings.urls")),
     path("eigentuemer/", include("registry.listings.owner_urls")),
+    path("import/", include("registry.imports.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"angebote": ListingSitemap}}, name="sitemap"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("konto/", include("registry.accounts.urls")),

@@ -29,3 +29,15 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.created_at:%d.%m.%Y %H:%M})"
+
+
+class MappingPreset(models.Model):
+    """The last confirmed column mapping of a town, suggested again next time."""
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, verbose_name=_("Gemeinde"))
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Spaltenzuordnung")
+        verbose_name_plural = _("Spaltenzuordnungen")

@@ -40,8 +40,8 @@ FIELDS = {
     "owner_name": ["eigentuemer", "eigentuemerin", "owner", "ansprechpartner"],
     "owner_phone": ["telefon", "tel", "phone"],
     "owner_email": ["email", "mail", "emailadresse"],
-    "x": ["rechtswert", "x", "lon", "lng", "laenge", "longitude", "ostwert", "easting"],
-    "y": ["hochwert", "y", "lat", "breite", "latitude", "nordwert", "northing"],
+    "x": ["rechtswert", "rw", "x", "lon", "lng", "laenge", "longitude", "ostwert", "easting"],
+    "y": ["hochwert", "hw", "y", "lat", "breite", "latitude", "nordwert", "northing"],
 }
 
 

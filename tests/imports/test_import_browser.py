@@ -1,0 +1,47 @@
+"""A city manager moves a survey in through the browser: errors shown by row, fixed, committed."""
+
+import pytest
+
+from registry.units.models import Unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+CSV = ("Straße;Hausnr.;Nutzfläche;Status;Rechtswert;Hochwert\n"
+       "Browsergasse;1;{area};leer;642200;5649400\n"
+       "Browsergasse;2;70;genutzt;642210;5649410\n")
+
+
+@pytest.fixture
+def cleanup(committed):
+    yield
+    committed("""WITH gone AS (DELETE FROM units_occupancy o USING units_unit u
+                  WHERE o.unit_id = u.id AND u.street = 'Browsergasse' RETURNING o.unit_id)
+                 DELETE FROM units_unit WHERE id IN (SELECT unit_id FROM gone)""")
+    committed("DELETE FROM imports_importbatch WHERE file_name LIKE 'erhebung%%'")
+    committed("DELETE FROM imports_mappingpreset")
+
+
+def test_upload_mapping_preview_with_errors_fix_commit(page, app_url, log_in, cleanup, tmp_path, screenshot):
+    bad, good = tmp_path / "erhebung.csv", tmp_path / "erhebung-korrigiert.csv"
+    bad.write_bytes(CSV.format(area="ca. 80").encode("cp1252"))
+    good.write_bytes(CSV.format(area="80,5").encode("cp1252"))
+    log_in("stadt-erfurt")
+    page.goto(f"{app_url}/import/")
+    page.set_input_files("#upload-form input[type=file]", str(bad))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#mapping-form")
+    page.click("#mapping-form button[type=submit]")
+    page.wait_for_selector("#import-errors")
+    assert "Zeile 2, Spalte Nutzfläche: „ca. 80“ ist keine Zahl." in page.inner_text("#import-errors")
+    screenshot("import-fehler")
+    assert not Unit.objects.filter(street="Browsergasse").exists()
+
+    page.goto(f"{app_url}/import/")
+    page.set_input_files("#upload-form input[type=file]", str(good))
+    page.click("#upload-form button[type=submit]")
+    page.click("#mapping-form button[type=submit]")
+    page.wait_for_selector("#commit")
+    assert "2 neu" in page.inner_text("#counts")
+    page.click("#commit")
+    page.wait_for_selector(".message")
+    assert Unit.objects.filter(street="Browsergasse").count() == 2

@@ -49,9 +49,10 @@ def prepare(units, seed=1):
                               WHERE o.unit_id = u.id AND u.external_id LIKE 'gen-%%' RETURNING o.unit_id)
                               DELETE FROM units_unit WHERE id IN (SELECT unit_id FROM gone)""")
             cursor.execute("VACUUM ANALYZE units_unit" if connection.get_autocommit() else "SELECT 1")
-        started = time.monotonic()
-        call_command("generate_units", count=units, seed=seed, verbosity=1)
-        print(f"generate_units --count {units}: {time.monotonic() - started:.0f} s", file=sys.stderr)
+        if units:
+            started = time.monotonic()
+            call_command("generate_units", count=units, seed=seed, verbosity=1)
+            print(f"generate_units --count {units}: {time.monotonic() - started:.0f} s", file=sys.stderr)
 
 
 def median_seconds(function, repeat=5):

@@ -1,0 +1,76 @@
+"""Importing a 100k-row survey CSV: our engine against `ogr2ogr -f PostgreSQL` into a plain table.
+
+    .venv/bin/python bench/import.py --rows 100000
+
+Both read the same Windows-1252 CSV with UTM coordinates, in one run. Target (issue 7): ≤ 2 × ogr2ogr.
+"""
+
+import argparse
+import os
+import random
+import subprocess
+import tempfile
+import time
+
+from common import prepare, table
+
+
+def write_survey(path, rows):
+    rng = random.Random(7)
+    with open(path, "w", encoding="cp1252") as out:
+        out.write("Straße;Hausnr.;Nutzfläche;Status;Rechtswert;Hochwert\n")
+        for n in range(rows):
+            out.write(f"Benchgasse {n // 500};{n % 500 + 1};{rng.randint(20, 400)},{rng.randint(0, 9)};"
+                      f"{rng.choice(['leer', 'genutzt', 'genutzt', 'genutzt'])};"
+                      f"{rng.uniform(639000, 645000):.1f};{rng.uniform(5646000, 5652000):.1f}\n")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    prepare(0)
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from registry.imports import engine
+    from registry.imports.readers import read
+    from registry.places.models import Municipality
+    from registry.units.models import Unit
+
+    def remove_bench_units():
+        Unit.objects.filter(street__startswith="Benchgasse").delete()
+
+    remove_bench_units()  # left over from an interrupted run
+    erfurt = Municipality.objects.get(ags="16051000")
+    user = get_user_model().objects.get(username="stadt-erfurt")
+    db = settings.DATABASES["default"]
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "erhebung.csv")
+        write_survey(path, args.rows)
+        started = started_ours = time.perf_counter()
+        preview = engine.analyse(read(path), erfurt)
+        analysed = time.perf_counter()
+        assert not preview.errors, preview.error_lines()[:3]
+        batch = engine.commit(preview, user, erfurt, "erhebung.csv")
+        ours = time.perf_counter() - started
+        pg = (f"PG:dbname={db['NAME']} host={db['HOST']} port={db['PORT'] or 5432} user={db['USER']} "
+              f"password={db['PASSWORD']}")
+        started = time.perf_counter()
+        subprocess.run(["ogr2ogr", "-f", "PostgreSQL", pg, path, "-nln", "bench_ogr_import", "-overwrite",
+                        "-oo", "X_POSSIBLE_NAMES=Rechtswert", "-oo", "Y_POSSIBLE_NAMES=Hochwert",
+                        "-s_srs", "EPSG:25832", "-t_srs", "EPSG:4326"],
+                       check=True, capture_output=True, env={**os.environ, "PGCLIENTENCODING": "WIN1252"})
+        ogr = time.perf_counter() - started
+    assert batch.created == args.rows
+    remove_bench_units()
+    print(f"\nImport of {args.rows:,} CSV rows (Windows-1252, UTM 32N)\n")
+    print(table(["what", "time"], [["ours: read and check every row", f"{analysed - started_ours:.1f} s"],
+                                   ["ours: total with commit", f"{ours:.1f} s"],
+                                   ["ogr2ogr -f PostgreSQL (plain table)", f"{ogr:.1f} s"]]))
+    print(f"\nratio ours/ogr2ogr {ours / ogr:.2f} (target ≤ 2)")
+
+
+if __name__ == "__main__":
+    main()

@@ -24,6 +24,16 @@ def _fast_hasher():
     ]
 
 
+@pytest.fixture(autouse=True)
+def _german():
+    """Each test starts in German: a request with another Accept-Language leaves its language active."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from registry.units.models import Unit

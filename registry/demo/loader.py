@@ -50,8 +50,13 @@ def remove_demo_data():
 
 def load_centres(rng):
     centres = []
-    for town in towns():
+    for index, town in enumerate(towns()):
         municipality = Municipality.objects.get(ags=town.ags)
+        # fictional office contacts (example.org, a number range kept free for film and fiction)
+        municipality.contact_name = f"Citymanagement {town.municipality}"
+        municipality.contact_email = f"citymanagement.{german_slug(town.municipality)}@example.org"
+        municipality.contact_phone = f"+49 69 90009 {100 + index}"  # another fiction range than owners
+        municipality.save(update_fields=["contact_name", "contact_email", "contact_phone"])
         polygon = shapes.centre_polygon(
             rng, town.lon, town.lat, town.radius,
             shapes.to_metric(shapes.shapely_from_geos(municipality.boundary)),

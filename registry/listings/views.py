@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from registry.places.models import TownCentre
+from registry.units.categories import Category
 from registry.units.vacancy import vacancy_rate, vacant_q
 
 from . import services
@@ -24,14 +25,18 @@ def public_listings():
     # select_related + only(): the owner is never loaded, so it cannot slip into a template.
     return Listing.objects.public().select_related("unit", "unit__centre", "unit__municipality").only(
         "slug", "title", "description", "rent", "available_from", "published_at", "unit__municipality__name",
+        "unit__municipality__contact_name", "unit__municipality__contact_email", "unit__municipality__contact_phone",
+        "unit__category",
         *PUBLIC_FIELDS)
 
 
 def listing_list(request):
     listings = public_listings()
-    centre = request.GET.get("centre", "")
+    centre, use = request.GET.get("centre", ""), request.GET.get("category", "")
     if centre:
         listings = listings.filter(unit__centre__slug=centre)
+    if use in Category.values:  # the last use: a fitted café is found by someone looking for one
+        listings = listings.filter(unit__category=use)
     try:
         if request.GET.get("min_area"):
             listings = listings.filter(unit__floor_area__gte=float(request.GET["min_area"].replace(",", ".")))
@@ -41,7 +46,10 @@ def listing_list(request):
         listings = listings.none()
     page = Paginator(listings.order_by("-published_at", "-id"), 20).get_page(request.GET.get("seite"))
     centres = TownCentre.objects.filter(units__listing__in=Listing.objects.public()).distinct().order_by("name")
-    return render(request, "listings/list.html", {"page": page, "centres": centres, "centre": centre})
+    markers = [{"lat": round(l.unit.location.y, 6), "lon": round(l.unit.location.x, 6), "title": l.title,
+                "url": l.get_absolute_url()} for l in page]
+    return render(request, "listings/list.html", {"page": page, "centres": centres, "centre": centre, "use": use,
+                                                  "categories": Category.choices, "markers": markers})
 
 
 def listing_detail(request, slug):

@@ -24,6 +24,10 @@ class Municipality(models.Model):
     district_ags = models.CharField(_("Kreisschlüssel"), max_length=5, blank=True)
     district = models.CharField(_("Landkreis"), max_length=120, blank=True)
     boundary = models.MultiPolygonField(_("Gemeindegrenze"), srid=4326)
+    # The town's public contact for listings (an office, never an owner).
+    contact_name = models.CharField(_("Ansprechpartner (öffentlich)"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("E-Mail (öffentlich)"), blank=True)
+    contact_phone = models.CharField(_("Telefon (öffentlich)"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("Gemeinde")

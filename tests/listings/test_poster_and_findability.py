@@ -44,3 +44,18 @@ def test_detail_page_has_title_and_opengraph_tags(client):
     page = client.get(listing.get_absolute_url()).content.decode()
     assert f"<title>{listing.title}" in page
     assert 'property="og:title"' in page and 'property="og:description"' in page
+
+
+def test_listing_shows_the_towns_public_contact_not_the_owner(client):
+    listing = Listing.objects.public().select_related("unit__municipality", "unit__owner").first()
+    page = client.get(listing.get_absolute_url()).content.decode()
+    office = listing.unit.municipality
+    assert office.contact_email in page and office.contact_phone in page
+    assert listing.unit.owner.email not in page and listing.unit.owner.phone not in page
+
+
+def test_list_filters_by_use_and_shows_a_map(client):
+    page = client.get("/angebote/?category=gastronomy").content.decode()
+    assert 'id="listings-map"' in page and 'id="listing-markers"' in page
+    shown = Listing.objects.public().filter(unit__category="gastronomy")
+    assert page.count('<li><a href="/angebote/') == min(shown.count(), 20)

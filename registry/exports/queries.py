@@ -1,10 +1,10 @@
-"""Export SQL: one SELECT per format, built around the filtered unit ids.
+"""Export SQL: one SELECT per format over the filtered unit rows.
 
-The filtered queryset (the shared filter + the privacy tier) becomes a subquery,
+The filtered queryset (the shared filter + the privacy tier) decides the rows,
 so the same rows go to every format, and PostgreSQL builds GeoJSON and CSV
-lines itself. Streaming uses COPY … TO STDOUT (psycopg 3), see
-../shared/tech-notes: CSV format with quote/delimiter bytes that JSON never
-contains, so each line is the JSON text verbatim.
+lines itself. Streaming uses COPY … TO STDOUT (psycopg 3). COPY's text format
+would escape backslashes inside the JSON, so GeoJSON goes through CSV format
+with quote/delimiter bytes that JSON never contains: each line is the JSON verbatim.
 """
 
 from django.core.exceptions import EmptyResultSet, FullResultSet

@@ -99,25 +99,23 @@ def date(text):
     raise ValueError(f"„{text}“ ist kein gültiges Datum (TT.MM.JJJJ).")
 
 
-def status(text):
-    found = STATUS_WORDS.get(normalise_header(text))
+def _lookup(words, text, message):
+    found = words.get(normalise_header(text))
     if found is None:
-        raise ValueError(f"Unbekannter Status „{text}“ (z. B. leer, genutzt, in Verhandlung, Zwischennutzung).")
+        raise ValueError(message.format(text=text))
     return found
+
+
+def status(text):
+    return _lookup(STATUS_WORDS, text, "Unbekannter Status „{text}“ (z. B. leer, genutzt, in Verhandlung, Zwischennutzung).")
 
 
 def category(text):
-    found = CATEGORY_WORDS.get(normalise_header(text))
-    if found is None:
-        raise ValueError(f"Unbekannte Nutzung „{text}“.")
-    return found
+    return _lookup(CATEGORY_WORDS, text, "Unbekannte Nutzung „{text}“.")
 
 
 def floor(text):
-    found = FLOOR_WORDS.get(normalise_header(text))
-    if found is None:
-        raise ValueError(f"Unbekanntes Geschoss „{text}“ (EG, OG, UG).")
-    return found
+    return _lookup(FLOOR_WORDS, text, "Unbekanntes Geschoss „{text}“ (EG, OG, UG).")
 
 
 def boolean(text):

@@ -8,11 +8,9 @@ from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from registry.formats import german_number
+
 ACCENT = (0.043, 0.361, 0.557)
-
-
-def _german(value, digits=0):
-    return f"{value:,.{digits}f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def make_poster(listing, url):
@@ -40,12 +38,12 @@ def make_poster(listing, url):
     page.drawString(2 * cm, top, listing.title[:60])
     facts = [f"{unit.street} {unit.house_number}, {unit.postcode} {unit.town}"]
     if unit.floor_area:
-        facts.append(f"Nutzfläche: {_german(unit.floor_area)} m²")
+        facts.append(f"Nutzfläche: {german_number(unit.floor_area, 0)} m²")
     if unit.frontage:
-        facts.append(f"Schaufensterfront: {_german(unit.frontage, 1)} m")
+        facts.append(f"Schaufensterfront: {german_number(unit.frontage, 1)} m")
     facts.append(f"Geschoss: {unit.get_floor_display()}" + (" · barrierefrei" if unit.step_free else ""))
     if listing.rent:
-        facts.append(f"Kaltmiete: {_german(listing.rent, 2)} €/m²")
+        facts.append(f"Kaltmiete: {german_number(listing.rent, 2)} €/m²")
     if listing.available_from:
         facts.append(f"Verfügbar ab {listing.available_from:%d.%m.%Y}")
     page.setFont("Helvetica", 14)

@@ -16,6 +16,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from registry.formats import german_number
+
 
 ORANGE = colors.HexColor("#D55E00")
 COLUMNS = [("name", "Innenstadt"), ("municipality", "AGS"), ("units", "Einheiten"), ("vacant", "leer"),
@@ -27,13 +29,6 @@ SOURCE = "Quelle: Leerstandsregister Thüringen; Gemeindegrenzen © GeoBasis-DE 
 
 def title(day):
     return f"Leerstandsbericht Thüringer Innenstädte, Stichtag {day:%d.%m.%Y}"
-
-
-def german_number(value, digits=1):
-    if value is None:
-        return "–"
-    text = f"{value:,.{digits}f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    return text
 
 
 def xlsx(day, rows, trend, buckets):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from registry.formats import german_number
 from registry.places.models import TownCentre
 from registry.units.categories import Category
 
@@ -132,7 +133,7 @@ def _german(value):
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+        return german_number(value, 4, strip_zeros=True).replace(".", "")  # no grouping: Excel reads it as a number
     if isinstance(value, datetime.date):
         return value.strftime("%d.%m.%Y")
     return str(value)

@@ -1,0 +1,11 @@
+"""German number formatting for files that are German whatever the request language (PDFs, Excel CSV)."""
+
+
+def german_number(value, digits=1, strip_zeros=False):
+    """1234.5 → „1.234,5“; None → „–“."""
+    if value is None:
+        return "–"
+    text = f"{float(value):,.{digits}f}"
+    if strip_zeros and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")

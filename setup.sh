@@ -124,8 +124,12 @@ case "$MODE" in
   prepare) prepare ;;
   run)
     prepare
-    log "Leerstandsregister läuft auf http://127.0.0.1:8000 (Strg+C beendet)"
-    exec "$PY" manage.py runserver 127.0.0.1:8000 "$@"
+    # Large imports run as background jobs: the worker takes them from a table in the same database.
+    "$PY" manage.py db_worker --no-reload &
+    WORKER=$!
+    trap 'kill "$WORKER" 2>/dev/null || true' EXIT
+    log "Leerstandsregister läuft auf http://127.0.0.1:8000 (Strg+C beendet; Hintergrundjobs: db_worker)"
+    "$PY" manage.py runserver 127.0.0.1:8000 "$@"
     ;;
   test)
     prepare

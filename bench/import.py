@@ -49,11 +49,12 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, "erhebung.csv")
         write_survey(path, args.rows)
-        started = started_ours = time.perf_counter()
+        started = time.perf_counter()
         preview = engine.analyse(read(path), erfurt)
-        analysed = time.perf_counter()
+        dry_run = time.perf_counter() - started
         assert not preview.errors, preview.error_lines()[:3]
-        batch = engine.commit(preview, user, erfurt, "erhebung.csv")
+        started = time.perf_counter()
+        batch = engine.commit(read(path), erfurt, user, "erhebung.csv")  # reads, checks and writes again
         ours = time.perf_counter() - started
         pg = (f"PG:dbname={db['NAME']} host={db['HOST']} port={db['PORT'] or 5432} user={db['USER']} "
               f"password={db['PASSWORD']}")
@@ -66,8 +67,8 @@ def main():
     assert batch.created == args.rows
     remove_bench_units()
     print(f"\nImport of {args.rows:,} CSV rows (Windows-1252, UTM 32N)\n")
-    print(table(["what", "time"], [["ours: read and check every row", f"{analysed - started_ours:.1f} s"],
-                                   ["ours: total with commit", f"{ours:.1f} s"],
+    print(table(["what", "time"], [["ours: dry run (read, check every row, match)", f"{dry_run:.1f} s"],
+                                   ["ours: import (read, check, match, write)", f"{ours:.1f} s"],
                                    ["ogr2ogr -f PostgreSQL (plain table)", f"{ogr:.1f} s"]]))
     print(f"\nratio ours/ogr2ogr {ours / ogr:.2f} (target ≤ 2)")
 

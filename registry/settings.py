@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "leaflet",
+    "django_tasks",
+    "django_tasks_db",
     "registry.ops",
     "registry.accounts",
     "registry.places",
@@ -158,6 +160,12 @@ BASEMAP_ATTRIBUTION = os.environ.get(
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende',
 )
 BOUNDARY_ATTRIBUTION = "© GeoBasis-DE / BKG 2016 (dl-de/by-2-0)"
+
+# Imports: the largest survey file accepted, and where uploads wait for their background job
+# (private: outside MEDIA_ROOT). Jobs run in `manage.py db_worker` (django-tasks-db, our own database).
+IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "50"))
+IMPORT_UPLOADS = Path(os.environ.get("IMPORT_UPLOADS", BASE_DIR / "var" / "imports"))
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (50.90, 11.03),

@@ -5,7 +5,10 @@ transaction that is rolled back, so tests see the same Thuringian data.
 """
 
 import os
+import subprocess
+import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -90,6 +93,33 @@ def app_url(django_db_setup, django_db_blocker):
             raise thread.error
         yield f"http://127.0.0.1:{thread.port}"
         thread.terminate()
+
+
+@pytest.fixture(scope="session")
+def db_worker(app_url):
+    """The real background worker (`manage.py db_worker`) on the test database, for the live server's jobs."""
+    db = settings.DATABASES["default"]
+    url = (f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'])}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+           f"/{db['NAME']}")
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
+        cwd=settings.BASE_DIR, env={**os.environ, "DATABASE_URL": url})
+    yield worker
+    worker.terminate()
+    worker.wait(timeout=10)
+
+
+@pytest.fixture
+def work_off_queue():
+    """Run the queued jobs here, in the test's transaction, as db_worker would (claim, run, record)."""
+    from django_tasks_db.models import DBTaskResult
+
+    def run():
+        for result in DBTaskResult.objects.ready():
+            result.claim("test")
+            result.task.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+            result.set_successful(None)
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,21 @@ from registry.places.models import Municipality
 
 
 class ImportBatch(models.Model):
-    """One committed import: who, when, which file, what it did; enough to undo it."""
+    """One import from upload to result: the background job's state and progress, then what it
+    did (who, when, which file, counts) and enough to undo it."""
 
+    class State(models.TextChoices):
+        QUEUED = "queued", _("wartet")
+        CHECKING = "checking", _("wird geprüft")
+        CHECKED = "checked", _("geprüft, bereit zum Import")
+        REFUSED = "refused", _("abgelehnt – Fehler in der Datei")
+        IMPORTING = "importing", _("wird importiert")
+        DONE = "done", _("importiert")
+        FAILED = "failed", _("abgebrochen")
+
+    RUNNING = (State.QUEUED, State.CHECKING, State.IMPORTING)
+
+    state = models.CharField(_("Stand"), max_length=12, choices=State.choices, default=State.QUEUED)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, verbose_name=_("Gemeinde"))
     file_name = models.CharField(_("Datei"), max_length=255)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
@@ -20,7 +33,18 @@ class ImportBatch(models.Model):
     created_unit_ids = models.JSONField(default=list, editable=False)
     # unit id → {"version": version after the import, "before": {field: value}}
     previous_values = models.JSONField(default=dict, editable=False)
+    # occupancy ids: {"opened": [...], "closed": [...], "corrected": {id: {status, category, note}}}
+    status_changes = models.JSONField(default=dict, editable=False)
     undone_at = models.DateTimeField(_("rückgängig gemacht am"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
+    # the job's input and progress
+    path = models.CharField(max_length=500, editable=False, default="")
+    mapping = models.JSONField(default=dict, editable=False)
+    rows_total = models.PositiveIntegerField(_("Zeilen"), default=0)
+    rows_done = models.PositiveIntegerField(default=0, editable=False)
+    crs = models.CharField(max_length=8, blank=True, editable=False)
+    notices = models.JSONField(default=list, editable=False)
+    errors = models.JSONField(default=list, editable=False)  # [row, column, message]
 
     class Meta:
         verbose_name = _("Import")
@@ -30,14 +54,30 @@ class ImportBatch(models.Model):
     def __str__(self):
         return f"{self.file_name} ({self.created_at:%d.%m.%Y %H:%M})"
 
+    @property
+    def running(self):
+        return self.state in self.RUNNING
+
+    @property
+    def percent(self):
+        return min(100, round(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
+
 
 class MappingPreset(models.Model):
-    """The last confirmed column mapping of a town, suggested again next time."""
+    """A town's confirmed column mapping under a name; the latest is suggested again next time,
+    and `import_units --mapping NAME` uses one by name."""
 
-    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, verbose_name=_("Gemeinde"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="mapping_presets",
+                                     verbose_name=_("Gemeinde"))
+    name = models.CharField(_("Name"), max_length=80, default="Standard")
     mapping = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("Spaltenzuordnung")
         verbose_name_plural = _("Spaltenzuordnungen")
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="one_preset_name_per_town")]
+
+    def __str__(self):
+        return f"{self.municipality.name}: {self.name}"

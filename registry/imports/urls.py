@@ -6,6 +6,9 @@ app_name = "imports"
 urlpatterns = [
     path("", views.upload, name="upload"),
     path("zuordnung/", views.mapping, name="mapping"),
-    path("vorschau/", views.preview, name="preview"),
+    path("<int:pk>/", views.batch, name="batch"),
+    path("<int:pk>/stand.json", views.status, name="status"),
+    path("<int:pk>/importieren/", views.commit, name="commit"),
+    path("<int:pk>/fehler.csv", views.error_list, name="errors"),
     path("rueckgaengig/<int:municipality_id>/", views.undo, name="undo"),
 ]

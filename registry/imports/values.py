@@ -140,24 +140,24 @@ def parse(field, raw):
     return PARSERS.get(field, text)(raw)
 
 
-def normalise_address(street, house_number):
-    """Anger 1a ≈ anger 1 A; Bahnhofstr. ≈ Bahnhofstraße ≈ Bahnhof-Strasse."""
-    street = street.lower().replace("ß", "ss").replace("strasse", "str").replace("str.", "str")
-    return re.sub(r"[\s\-.]", "", street) + "|" + re.sub(r"\s", "", house_number.lower())
+# Where Thuringia lies in each coordinate system the offices use: (x range, y range).
+COORDINATE_WINDOWS = {
+    "4326": ((9, 13.5), (50, 52)),  # longitude / latitude
+    "25832": ((500_000, 850_000), (5_500_000, 5_750_000)),  # Rechtswert / Hochwert, ETRS89 / UTM 32N
+}
 
 
-def coordinate_system(points):
-    """'4326', '25832', or raise ValueError naming swapped axes; from the values themselves."""
-    def share(test):
-        return sum(1 for x, y in points if test(x, y)) / len(points)
-    if share(lambda x, y: 9 < x < 13.5 and 50 < y < 52) > 0.9:
+def coordinate_system(shares):
+    """'4326' or '25832' from {(crs, swapped): share of rows inside that window}; ValueError
+    naming swapped axes, which are reported and never silently fixed."""
+    if shares[("4326", 0)] > 0.9:
         return "4326"
-    if share(lambda x, y: 500_000 < x < 850_000 and 5_500_000 < y < 5_750_000) > 0.9:
+    if shares[("25832", 0)] > 0.9:
         return "25832"
-    if share(lambda x, y: 50 < x < 52 and 9 < y < 13.5) > 0.9:
+    if shares[("4326", 1)] > 0.9:
         raise ValueError("Länge und Breite scheinen vertauscht (Breite ≈ 50–52 steht in der X-Spalte). "
                          "Bitte die Zuordnung der Spalten prüfen.")
-    if share(lambda x, y: 5_500_000 < x < 5_750_000 and 500_000 < y < 850_000) > 0.9:
+    if shares[("25832", 1)] > 0.9:
         raise ValueError("Rechtswert und Hochwert scheinen vertauscht. Bitte die Zuordnung der Spalten prüfen.")
     raise ValueError("Die Koordinaten passen weder zu WGS84 (Länge/Breite) noch zu ETRS89/UTM 32N "
                      "(Rechtswert/Hochwert) in Thüringen.")

@@ -1,4 +1,4 @@
-"""Web import for city managers: upload → column mapping → dry-run preview → commit (or undo)."""
+"""Web import for city managers: upload → column mapping → dry run (a background job) → import (another) → undo."""
 
 import csv
 import uuid
@@ -8,18 +8,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from registry.accounts import access
 from registry.places.models import Municipality
 
-from . import engine, values
+from . import engine, jobs, values
 from .models import ImportBatch, MappingPreset
 from .readers import ImportFileError, read
 
-UPLOADS = Path(settings.BASE_DIR) / "var" / "imports"  # private: not under MEDIA_ROOT
+SAMPLE_ROWS = 3
 FIELD_LABELS = {
     "": "– ignorieren –", "external_id": "Externe ID", "name": "Bezeichnung", "street": "Straße",
     "house_number": "Hausnummer", "postcode": "PLZ", "town": "Ort", "floor": "Geschoss", "floor_area": "Nutzfläche",
@@ -37,12 +37,9 @@ def _municipalities(user):
     return Municipality.objects.filter(pk__in=access.managed_municipality_ids(user)).order_by("name")
 
 
-def _pending(request):
-    state = request.session.get("import")
-    if not state:
-        return None, None, None
-    municipality = get_object_or_404(_municipalities(request.user), pk=state["municipality"])
-    return state, municipality, read(state["path"])
+def _batch(request, pk):
+    return get_object_or_404(ImportBatch.objects.select_related("municipality"), pk=pk,
+                             municipality__in=_municipalities(request.user))
 
 
 @login_required
@@ -54,69 +51,90 @@ def upload(request):
     if request.method == "POST" and request.FILES.get("file"):
         municipality = get_object_or_404(municipalities, pk=request.POST.get("municipality"))
         incoming = request.FILES["file"]
-        folder = UPLOADS / uuid.uuid4().hex
+        folder = Path(settings.IMPORT_UPLOADS) / uuid.uuid4().hex
         folder.mkdir(parents=True)
         path = folder / Path(incoming.name).name
         with open(path, "wb") as target:
             for chunk in incoming.chunks():
                 target.write(chunk)
         try:
-            table = read(path)
+            table = read(path, limit=SAMPLE_ROWS)
         except ImportFileError as refused:
             error = str(refused)
         else:
-            preset = MappingPreset.objects.filter(municipality=municipality).first()
             suggested = values.suggest_mapping(table.columns)
+            preset = municipality.mapping_presets.first()  # the latest confirmed one
             if preset:
                 suggested.update({c: f for c, f in preset.mapping.items() if c in table.columns})
             request.session["import"] = {"path": str(path), "name": incoming.name, "municipality": municipality.pk,
-                                         "mapping": suggested}
+                                         "mapping": suggested, "preset": preset.name if preset else "Standard"}
             return redirect("imports:mapping")
-    batches = ImportBatch.objects.filter(municipality__in=municipalities).select_related("municipality")[:10]
+    batches = ImportBatch.objects.filter(municipality__in=municipalities).select_related(
+        "municipality", "created_by")[:10]
     return render(request, "imports/upload.html", {"municipalities": municipalities, "error": error,
-                                                   "batches": batches}, status=400 if error else 200)
+                                                   "batches": batches, "max_mb": settings.IMPORT_MAX_MB},
+                  status=400 if error else 200)
 
 
 @login_required
 def mapping(request):
-    state, municipality, table = _pending(request)
-    if state is None:
+    state = request.session.get("import")
+    if not state:
         return redirect("imports:upload")
+    municipality = get_object_or_404(_municipalities(request.user), pk=state["municipality"])
+    table = read(state["path"], limit=SAMPLE_ROWS)
     if request.method == "POST":
         chosen = {column: request.POST.get(f"map-{index}", "") for index, column in enumerate(table.columns)}
-        state["mapping"] = {column: field for column, field in chosen.items() if field}
-        request.session["import"] = state
-        return redirect("imports:preview")
-    columns = [(index, column, state["mapping"].get(column, ""), [row.get(column, "") for row in table.rows[:3]])
+        chosen = {column: field for column, field in chosen.items() if field in FIELD_LABELS and field}
+        name = request.POST.get("preset", "").strip()[:80] or "Standard"
+        MappingPreset.objects.update_or_create(municipality=municipality, name=name, defaults={"mapping": chosen})
+        batch = ImportBatch.objects.create(municipality=municipality, file_name=state["name"],
+                                           created_by=request.user, path=state["path"], mapping=chosen)
+        jobs.start(batch, ImportBatch.State.CHECKING)
+        del request.session["import"]
+        return redirect("imports:batch", batch.pk)
+    columns = [(index, column, state["mapping"].get(column, ""), [row.get(column, "") for row in table.rows])
                for index, column in enumerate(table.columns)]
     return render(request, "imports/mapping.html", {"columns": columns, "fields": FIELD_LABELS, "state": state,
-                                                    "municipality": municipality, "rows": len(table.rows)})
+                                                    "municipality": municipality})
 
 
 @login_required
-def preview(request):
-    state, municipality, table = _pending(request)
-    if state is None:
-        return redirect("imports:upload")
-    result = engine.analyse(table, municipality, state["mapping"])
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="importfehler.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(["Zeile", "Spalte", "Fehler"])
-        writer.writerows(sorted(result.errors, key=lambda e: (e[0], e[1])))
-        return response
-    if request.method == "POST" and not result.errors:
-        batch = engine.commit(result, request.user, municipality, state["name"])
-        MappingPreset.objects.update_or_create(municipality=municipality, defaults={"mapping": state["mapping"]})
-        del request.session["import"]
-        messages.success(request, f"Importiert: {batch.created} neu, {batch.changed} geändert, "
-                                  f"{batch.unchanged} unverändert.")
-        return redirect("imports:upload")
-    return render(request, "imports/preview.html", {"result": result, "state": state, "municipality": municipality,
-                                                    "errors": result.error_lines()[:500]},
-                  status=400 if request.method == "POST" else 200)
+def batch(request, pk):
+    batch = _batch(request, pk)
+    errors = [f"Zeile {row}, Spalte {column}: {message}" for row, column, message in batch.errors[:500]]
+    return render(request, "imports/batch.html", {"batch": batch, "errors": errors})
+
+
+@login_required
+def status(request, pk):
+    batch = _batch(request, pk)
+    return JsonResponse({"state": batch.state, "label": batch.get_state_display(), "rows_done": batch.rows_done,
+                         "rows_total": batch.rows_total, "percent": batch.percent})
+
+
+@login_required
+@require_POST
+def commit(request, pk):
+    batch = _batch(request, pk)
+    if batch.state != ImportBatch.State.CHECKED:
+        messages.error(request, "Nur eine fehlerfrei geprüfte Datei kann importiert werden.")
+        return redirect("imports:batch", batch.pk)
+    access.require_edit(request.user, batch.municipality_id)
+    jobs.start(batch, ImportBatch.State.IMPORTING)
+    return redirect("imports:batch", batch.pk)
+
+
+@login_required
+def error_list(request, pk):
+    batch = _batch(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="importfehler.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["Zeile", "Spalte", "Fehler"])
+    writer.writerows(batch.errors)
+    return response
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""A city manager moves a survey in through the browser: errors shown by row, fixed, committed."""
+"""A city manager moves a survey in through the browser: the background job checks it with visible
+progress, errors are shown by row, the fixed file is imported by the real worker (manage.py db_worker)."""
 
 import pytest
 
@@ -18,10 +19,12 @@ def cleanup(committed):
                   WHERE o.unit_id = u.id AND u.street = 'Browsergasse' RETURNING o.unit_id)
                  DELETE FROM units_unit WHERE id IN (SELECT unit_id FROM gone)""")
     committed("DELETE FROM imports_importbatch WHERE file_name LIKE 'erhebung%%'")
+    committed("DELETE FROM django_tasks_database_dbtaskresult")
     committed("DELETE FROM imports_mappingpreset")
 
 
-def test_upload_mapping_preview_with_errors_fix_commit(page, app_url, log_in, cleanup, tmp_path, screenshot):
+def test_upload_mapping_preview_with_errors_fix_commit(page, app_url, db_worker, log_in, cleanup, tmp_path,
+                                                       screenshot):
     bad, good = tmp_path / "erhebung.csv", tmp_path / "erhebung-korrigiert.csv"
     bad.write_bytes(CSV.format(area="ca. 80").encode("cp1252"))
     good.write_bytes(CSV.format(area="80,5").encode("cp1252"))
@@ -43,5 +46,5 @@ def test_upload_mapping_preview_with_errors_fix_commit(page, app_url, log_in, cl
     page.wait_for_selector("#commit")
     assert "2 neu" in page.inner_text("#counts")
     page.click("#commit")
-    page.wait_for_selector(".message")
+    page.wait_for_selector("#import-done")
     assert Unit.objects.filter(street="Browsergasse").count() == 2

@@ -1,4 +1,4 @@
-"""The web import: upload → mapping → preview with errors → fix → commit, and the preset is kept."""
+"""The web import: upload → mapping → background dry run with errors → fix → background import, preset kept."""
 
 import re
 
@@ -28,41 +28,65 @@ def upload(client, content):
     return client.post("/import/", {"municipality": erfurt.pk, "file": SimpleUploadedFile("erhebung.csv", content)})
 
 
-def test_upload_mapping_preview_commit(manager):
+def confirm_mapping(client, **chosen):
+    response = client.post("/import/zuordnung/", chosen or {
+        f"map-{i}": field for i, field in enumerate(["street", "house_number", "floor_area", "status", "x", "y"])})
+    assert response.status_code == 302
+    return response.url
+
+
+def test_upload_mapping_background_check_then_import(manager, work_off_queue):
     assert upload(manager, BAD).url.endswith("/import/zuordnung/")
     page = manager.get("/import/zuordnung/").content.decode()
     assert re.search(r'<option value="street" selected>', page)  # "Str." recognised
     assert re.search(r'<option value="x" selected>', page)  # "RW" = Rechtswert
-    preview = manager.get("/import/vorschau/")
-    assert "Zeile 2, Spalte Fläche m2: „ca. 80“ ist keine Zahl." in preview.content.decode()
-    errors_csv = manager.get("/import/vorschau/?format=csv").content.decode("utf-8-sig")
+    batch_url = confirm_mapping(manager)
+    waiting = manager.get(batch_url).content.decode()
+    assert 'id="job-progress"' in waiting and "wartet" in waiting
+    work_off_queue()
+    checked = manager.get(batch_url).content.decode()
+    assert "Zeile 2, Spalte Fläche m2: „ca. 80“ ist keine Zahl." in checked and 'id="commit"' not in checked
+    errors_csv = manager.get(batch_url + "fehler.csv").content.decode("utf-8-sig")
     assert "2;Fläche m2;„ca. 80“ ist keine Zahl." in errors_csv
-    assert manager.post("/import/vorschau/").status_code == 400
+    manager.post(batch_url + "importieren/")
+    work_off_queue()
     assert not Unit.objects.filter(street="Domplatz", house_number__in=["90", "91"]).exists()
 
     upload(manager, FIXED)
-    assert "2 neu" in manager.get("/import/vorschau/").content.decode()
-    assert manager.post("/import/vorschau/").status_code == 302
+    batch_url = confirm_mapping(manager)
+    work_off_queue()
+    assert "2 neu" in manager.get(batch_url).content.decode()
+    assert not Unit.objects.filter(street="Domplatz", house_number__in=["90", "91"]).exists()  # a dry run only
+    manager.post(batch_url + "importieren/")
+    assert manager.get(batch_url + "stand.json").json()["state"] == "queued"
+    work_off_queue()
     assert Unit.objects.filter(street="Domplatz", house_number__in=["90", "91"]).count() == 2
-    assert MappingPreset.objects.get(municipality__ags="16051000").mapping["Str."] == "street"
-    assert ImportBatch.objects.get().created == 2
+    batch = ImportBatch.objects.get(state="done")
+    assert batch.created == 2 and batch.rows_done == batch.rows_total == 2
+    assert manager.get(batch_url + "stand.json").json() == {
+        "state": "done", "label": "importiert", "rows_done": 2, "rows_total": 2, "percent": 100}
 
 
-def test_a_mapping_chosen_by_hand_is_suggested_next_time(manager):
+def test_a_confirmed_mapping_is_kept_by_name_and_suggested_next_time(manager, work_off_queue):
     content = "Lage;Nr;Fläche m2;Zustand;RW;HW\nDomplatz;92;50;leer;642200;5649400\n".encode()
     upload(manager, content)
-    manager.post("/import/zuordnung/", {"map-0": "street", "map-1": "house_number", "map-2": "floor_area",
-                                        "map-3": "status", "map-4": "x", "map-5": "y"})
-    manager.post("/import/vorschau/")
+    confirm_mapping(manager, preset="Straßenbegehung 2026", **{
+        f"map-{i}": field for i, field in enumerate(["street", "house_number", "floor_area", "status", "x", "y"])})
+    preset = MappingPreset.objects.get(municipality__ags="16051000")
+    assert preset.name == "Straßenbegehung 2026" and preset.mapping["Lage"] == "street"
     upload(manager, content)
     page = manager.get("/import/zuordnung/").content.decode()
-    assert page.count(" selected>") >= 6
+    assert page.count(" selected>") >= 6 and 'value="Straßenbegehung 2026"' in page
 
 
-def test_other_users_cannot_import(client, users):
+def test_other_users_cannot_import_or_see_a_job(client, users, manager, work_off_queue):
+    upload(manager, FIXED)
+    batch_url = confirm_mapping(manager)
     client.force_login(users["analyst"])
     assert client.get("/import/").status_code == 403
     client.force_login(users["stadt-jena"])
     erfurt = Municipality.objects.get(ags="16051000")
     response = client.post("/import/", {"municipality": erfurt.pk, "file": SimpleUploadedFile("e.csv", FIXED)})
     assert response.status_code == 404
+    assert client.get(batch_url).status_code == 404 and client.get(batch_url + "stand.json").status_code == 404
+    assert client.post(batch_url + "importieren/").status_code == 404

@@ -1,0 +1,98 @@
+"""Imports as background jobs, so a 100,000-row survey neither times out a request nor hides its progress.
+
+The web stores the file and an ImportBatch, then enqueues `check_file` (the dry
+run) and, once the city manager confirms, `import_file`. Both run in
+`manage.py db_worker` (django-tasks-db: the queue is a table in our own
+PostgreSQL, no extra service). Rows are staged outside a transaction, so the
+progress written to the batch is visible to the page polling it.
+"""
+
+import logging
+import time
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django_tasks import task
+
+from . import engine
+from .models import ImportBatch
+from .readers import ImportFileError, read
+
+State = ImportBatch.State
+log = logging.getLogger(__name__)
+
+
+class Progress:
+    """Counts staged rows; writes the count to the batch at most twice a second."""
+
+    def __init__(self, batch, every=0.5):
+        self.batch_id, self.every, self.done, self.written = batch.pk, every, 0, 0.0
+
+    def __call__(self, rows):
+        self.done += rows
+        if time.monotonic() - self.written >= self.every:
+            ImportBatch.objects.filter(pk=self.batch_id).update(rows_done=self.done)
+            self.written = time.monotonic()
+
+
+def start(batch, state):
+    """Queue the batch's next step: the dry run (CHECKING) or the import (IMPORTING)."""
+    ImportBatch.objects.filter(pk=batch.pk).update(state=State.QUEUED, rows_done=0, errors=[])
+    step = check_file if state == State.CHECKING else import_file
+    step.enqueue(batch.pk)
+
+
+def _begin(batch_id, state):
+    batch = ImportBatch.objects.select_related("municipality", "created_by").get(pk=batch_id)
+    batch.state = state
+    batch.save(update_fields=["state"])
+    return batch
+
+
+def _finish(batch, state, preview=None, errors=None):
+    if preview is not None:
+        batch.crs, batch.notices, batch.rows_total = preview.crs, preview.notices, preview.rows
+        batch.created, batch.changed, batch.unchanged = (preview.counts[k] for k in ("new", "changed", "unchanged"))
+        errors = sorted(preview.errors, key=lambda e: (e[0], e[1]))
+    batch.errors = [list(error) for error in errors or []]
+    batch.rows_done = batch.rows_total
+    batch.state, batch.finished_at = state, timezone.now()
+    batch.save()
+
+
+def _read(batch):
+    table = read(batch.path)
+    batch.rows_total = len(table.rows)
+    batch.save(update_fields=["rows_total"])
+    return table
+
+
+@task()
+def check_file(batch_id):
+    batch = _begin(batch_id, State.CHECKING)
+    try:
+        preview = engine.analyse(_read(batch), batch.municipality, batch.mapping, Progress(batch))
+    except ImportFileError as refused:
+        return _finish(batch, State.REFUSED, errors=[(1, "–", str(refused))])
+    except Exception:
+        _finish(batch, State.FAILED, errors=[(0, "–", "Interner Fehler bei der Prüfung.")])
+        raise
+    _finish(batch, State.REFUSED if preview.errors else State.CHECKED, preview)
+
+
+@task()
+def import_file(batch_id):
+    batch = _begin(batch_id, State.IMPORTING)
+    try:
+        engine.commit(_read(batch), batch.municipality, batch.created_by, batch.file_name, batch.mapping,
+                      Progress(batch), batch=batch)
+    except engine.ImportRefused as refused:
+        return _finish(batch, State.REFUSED, refused.preview)
+    except (ImportFileError, PermissionDenied) as refused:
+        return _finish(batch, State.REFUSED, errors=[(1, "–", str(refused))])
+    except Exception:
+        _finish(batch, State.FAILED, errors=[(0, "–", "Interner Fehler beim Import; es wurde nichts geschrieben.")])
+        raise
+    batch.rows_done = batch.rows_total
+    batch.save(update_fields=["rows_done"])
+    log.info("import %s: %s new, %s changed", batch.pk, batch.created, batch.changed)

@@ -1,0 +1,254 @@
+"""The survey in temporary tables: every row check and the matching as set-based SQL.
+
+`import_raw` holds the file's cells as text (one column per mapped field).
+Python parses each *distinct* cell value once with the rules of values.py, so
+there is one set of rules and no Python loop over the rows; PostgreSQL applies
+the results to all rows (`import_rows`, typed like the register's columns),
+checks them and matches them against the register (`import_matches`).
+
+The tables live for the database session, not the transaction, so a job's
+progress can be committed while it stages; `session()` drops them afterwards.
+"""
+
+import contextlib
+import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from registry.units.models import Unit
+
+from . import values
+
+UNIT_FIELDS = ("external_id", "name", "street", "house_number", "postcode", "town", "floor", "floor_area",
+               "sales_area", "frontage", "step_free", "listed_building", "category", "asking_rent", "last_checked")
+OTHER_FIELDS = {"status": "text", "vacant_since": "date", "owner_name": "varchar(200)",
+                "owner_phone": "varchar(40)", "owner_email": "varchar(254)", "x": "float8", "y": "float8"}
+TABLES = ("import_raw", "import_decoded", "import_rows", "import_matches", "import_new", "import_status")
+PROGRESS_EVERY = 5000
+
+
+def column_types():
+    types = {name: Unit._meta.get_field(name).db_type(connection) for name in UNIT_FIELDS}
+    return types | OTHER_FIELDS
+
+
+@contextlib.contextmanager
+def session():
+    _drop()
+    try:
+        yield
+    finally:
+        _drop()
+
+
+def _drop():
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TABLES)}")
+
+
+def stage(table, column_of, progress=None):
+    """Copy the file's rows into import_raw: row number, one text column per mapped field, file point."""
+    fields = list(column_of)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE import_raw (n integer, {}, file_lon float8, file_lat float8)".format(
+            ", ".join(f"{field} text" for field in fields)))
+        sources = [column_of[field] for field in fields]
+        points = table.points or None
+        with cursor.cursor.copy(f"COPY import_raw (n, {', '.join(fields)}, file_lon, file_lat) FROM STDIN") as copy:
+            for offset, raw in enumerate(table.rows):
+                point = points[offset] if points else None
+                copy.write_row((table.first_row_number + offset, *[raw.get(source) or None for source in sources],
+                                *(point or (None, None))))
+                if progress and offset % PROGRESS_EVERY == PROGRESS_EVERY - 1:
+                    progress(PROGRESS_EVERY)
+        if progress:
+            progress(len(table.rows) % PROGRESS_EVERY)
+
+
+def decode(fields):
+    """Parse every distinct cell value once; import_decoded(field, raw, value as text, error)."""
+    limits = _number_limits()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE import_decoded (field text, raw text, value text, error text)")
+        decoded = []
+        for field in fields:
+            if field not in values.PARSERS:
+                continue
+            cursor.execute(f"SELECT DISTINCT {field} FROM import_raw WHERE {field} IS NOT NULL")
+            for (raw,) in cursor.fetchall():
+                try:
+                    value = values.parse(field, raw)
+                    if field in limits and value >= limits[field]:
+                        raise ValueError(f"„{raw}“ ist zu groß.")
+                    if isinstance(value, datetime.date) and value > timezone.localdate():
+                        raise ValueError(f"„{raw}“ liegt in der Zukunft.")
+                    decoded.append((field, raw, _as_text(value), None))
+                except ValueError as problem:
+                    decoded.append((field, raw, None, str(problem)))
+        with cursor.cursor.copy("COPY import_decoded FROM STDIN") as copy:
+            for record in decoded:
+                copy.write_row(record)
+        cursor.execute("CREATE INDEX ON import_decoded (field, raw)")
+        cursor.execute("ANALYZE import_raw, import_decoded")
+
+
+def _number_limits():
+    """The largest value each decimal column holds, so an overflow is a row error, not a crash."""
+    limits = {}
+    for name in UNIT_FIELDS:
+        model_field = Unit._meta.get_field(name)
+        if getattr(model_field, "max_digits", None):
+            limits[name] = 10 ** (model_field.max_digits - model_field.decimal_places)
+    return limits
+
+
+def _as_text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(getattr(value, "value", value))
+
+
+def _typed(field, fields):
+    kind = column_types()[field]
+    if field not in fields:
+        return f"NULL::{kind}"
+    if field in values.PARSERS:
+        return f"d_{field}.value::{kind}"
+    # our own CSV export defuses formulas as '=…; importing it back must give the original text
+    return f"(CASE WHEN r.{field} ~ '^''[=+@-]' THEN substr(r.{field}, 2) ELSE r.{field} END)::{kind}"
+
+
+def _joins(fields):
+    return " ".join(f"LEFT JOIN import_decoded d_{field} ON d_{field}.field = '{field}' AND d_{field}.raw = r.{field}"
+                    for field in fields if field in values.PARSERS)
+
+
+def coordinate_shares(fields):
+    """Share of rows whose x/y fall into each coordinate window, straight and swapped."""
+    if "x" not in fields or "y" not in fields:
+        return None
+    tests = []
+    for name, ((x_low, x_high), (y_low, y_high)) in values.COORDINATE_WINDOWS.items():
+        tests.append(f"avg((x BETWEEN {x_low} AND {x_high} AND y BETWEEN {y_low} AND {y_high})::int)")
+        tests.append(f"avg((y BETWEEN {x_low} AND {x_high} AND x BETWEEN {y_low} AND {y_high})::int)")
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+          SELECT count(*), {', '.join(tests)} FROM (
+            SELECT {_typed('x', fields)} AS x, {_typed('y', fields)} AS y FROM import_raw r {_joins(fields)}) c
+          WHERE x IS NOT NULL AND y IS NOT NULL""")
+        count, *shares = cursor.fetchone()
+    if not count:
+        return None
+    names = list(values.COORDINATE_WINDOWS)
+    return {(name, swapped): float(shares[2 * i + swapped]) for i, name in enumerate(names) for swapped in (0, 1)}
+
+
+def build_rows(fields, crs):
+    """import_rows: the typed cells and the location in WGS84 (from the file or from x/y in `crs`)."""
+    columns = ", ".join(f"{_typed(field, fields)} AS {field}" for field in column_types())
+    xy = f"ST_SetSRID(ST_MakePoint({_typed('x', fields)}, {_typed('y', fields)}), {int(crs)})" if crs else "NULL"
+    if crs and crs != "4326":
+        xy = f"ST_Transform({xy}, 4326)"
+    location = f"""CASE WHEN r.file_lon IS NOT NULL
+                        THEN ST_SetSRID(ST_MakePoint(r.file_lon, r.file_lat), 4326) ELSE {xy} END"""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE import_rows AS SELECT r.n, {columns}, {location} AS location "
+                       f"FROM import_raw r {_joins(fields)}")
+        cursor.execute("ALTER TABLE import_rows ADD PRIMARY KEY (n)")
+        cursor.execute("ANALYZE import_rows")
+
+
+def row_errors(fields, column_of, municipality, locate):
+    """(row, column, message) for every problem the file has on its own and against the boundaries."""
+    checks = []
+    for field in fields:
+        if field in values.PARSERS:
+            checks.append((f"""SELECT r.n, %s, d.error FROM import_raw r JOIN import_decoded d
+                               ON d.field = '{field}' AND d.raw = r.{field} WHERE d.error IS NOT NULL""",
+                           [column_of[field]]))
+        elif column_types()[field].startswith("varchar"):
+            limit = int(column_types()[field][8:-1])
+            checks.append((f"SELECT n, %s, %s FROM import_raw WHERE length({field}) > {limit}",
+                           [column_of[field], f"Zu lang (höchstens {limit} Zeichen)."]))
+    checks.append(("SELECT n, %s, 'Die Straße fehlt.' FROM import_rows WHERE street IS NULL", [column_of["street"]]))
+    if "sales_area" in fields and "floor_area" in fields:
+        checks.append(("SELECT n, %s, 'Die Verkaufsfläche ist größer als die Nutzfläche.' FROM import_rows "
+                       "WHERE sales_area > floor_area", [column_of["sales_area"]]))
+    if locate:
+        checks.append(("SELECT n, 'Standort', 'Die Zeile hat keinen Standort.' FROM import_rows "
+                       "WHERE location IS NULL", []))
+        # One polygon tested against all rows; only the few outside are looked up among all municipalities.
+        checks.append(("""SELECT r.n, 'Standort', CASE WHEN registry_municipality_at(r.location) IS NULL
+                            THEN 'Der Punkt liegt außerhalb Thüringens.' ELSE %s END
+                          FROM import_rows r, places_municipality m
+                          WHERE m.id = %s AND r.location IS NOT NULL AND NOT ST_Covers(m.boundary, r.location)""",
+                       [f"Der Punkt liegt nicht in {municipality.name}.", municipality.pk]))
+    id_column, street_column = column_of.get("external_id", ""), column_of["street"]
+    checks.append(("""SELECT n, CASE WHEN external_id IS NOT NULL THEN %s ELSE %s END,
+                        'Doppelt in der Datei (wie Zeile ' || first || ').'
+                      FROM (SELECT n, external_id, min(n) OVER (PARTITION BY coalesce(
+                              external_id, registry_address_key(street, house_number))) AS first
+                            FROM import_rows) k
+                      WHERE n > first""", [id_column, street_column]))
+    return _collect(checks)
+
+
+def _collect(checks):
+    errors = []
+    with connection.cursor() as cursor:
+        for sql, params in checks:
+            cursor.execute(sql, params)
+            errors.extend(cursor.fetchall())
+    return errors
+
+
+def match(fields, column_of, municipality):
+    """import_matches(n, unit_id, action): by external ID, else by address key within the municipality.
+    Returns the errors only matching can find (one unit hit by two rows, a status change dated
+    before the unit's current status began)."""
+    differences = " OR ".join(f"(r.{field} IS NOT NULL AND r.{field} IS DISTINCT FROM u.{field})"
+                              for field in (*UNIT_FIELDS, "status") if field in fields) or "false"
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+          CREATE TEMP TABLE import_matches AS
+          WITH existing AS (
+            SELECT id, external_id, registry_address_key(street, house_number) AS key
+            FROM units_unit WHERE municipality_id = %s),
+          by_id AS (SELECT DISTINCT ON (external_id) external_id, id FROM existing
+                    WHERE external_id <> '' ORDER BY external_id, id),
+          by_key AS (SELECT DISTINCT ON (key) key, id FROM existing ORDER BY key, id),
+          found AS (
+            SELECT r.n, coalesce(i.id, k.id) AS unit_id FROM import_rows r
+            LEFT JOIN by_id i ON i.external_id = r.external_id
+            LEFT JOIN by_key k ON k.key = registry_address_key(r.street, r.house_number))
+          SELECT f.n, f.unit_id, CASE WHEN f.unit_id IS NULL THEN 'new'
+                                      WHEN {differences} THEN 'changed' ELSE 'unchanged' END AS action,
+                 r.status IS NOT NULL AND r.status <> u.status AS status_changed
+          FROM found f JOIN import_rows r USING (n) LEFT JOIN units_unit u ON u.id = f.unit_id""",
+                       [municipality.pk])
+        cursor.execute("ALTER TABLE import_matches ADD PRIMARY KEY (n)")
+    date_column = column_of.get("vacant_since") or column_of.get("status", "Status")
+    return _collect([
+        ("""SELECT n, %s, 'Trifft dieselbe Einheit wie Zeile ' || first || '.'
+            FROM (SELECT n, unit_id, min(n) OVER (PARTITION BY unit_id) AS first FROM import_matches
+                  WHERE unit_id IS NOT NULL) m WHERE n > first""", [column_of["street"]]),
+        ("""SELECT m.n, %s, 'Der Statuswechsel am ' || to_char(coalesce(r.vacant_since, %s), 'DD.MM.YYYY')
+                   || ' liegt vor dem Beginn des aktuellen Status (' || to_char(o.valid_from, 'DD.MM.YYYY') || ').'
+            FROM import_matches m JOIN import_rows r USING (n)
+            JOIN units_occupancy o ON o.unit_id = m.unit_id AND o.valid_to IS NULL
+            WHERE m.status_changed AND coalesce(r.vacant_since, %s) < o.valid_from""",
+         [date_column, timezone.localdate(), timezone.localdate()]),
+    ])
+
+
+def counts():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT action, count(*) FROM import_matches GROUP BY action")
+        found = dict(cursor.fetchall())
+    return {action: found.get(action, 0) for action in ("new", "changed", "unchanged")}
+

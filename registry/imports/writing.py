@@ -1,0 +1,174 @@
+"""Writing a checked survey into the register in a handful of statements, and taking it back.
+
+Works on the tables of staging.py inside the caller's transaction. New units get
+their municipality (checked for every row before) and centre here, set-based, with
+`registry.bulk_import` telling the per-row triggers to leave them alone
+(units/migrations/0003); the one-open-interval rule is then checked in one query.
+"""
+
+import json
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from registry.owners.models import Owner
+from registry.units.models import Occupancy, Unit
+
+from .staging import UNIT_FIELDS
+
+
+class UndoRefused(Exception):
+    pass
+
+
+def _insert(cursor, model, provided, source, source_params=(), returning=None):
+    """INSERT … SELECT with the SQL in `provided` (column → sql or (sql, params)), model defaults elsewhere."""
+    columns, expressions, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.column not in provided:
+            if field.primary_key:
+                continue
+            expressions.append("%s")
+            params.append(field.get_db_prep_save(field.get_default(), connection))
+        else:
+            sql, extra = provided[field.column] if isinstance(provided[field.column], tuple) else (
+                provided[field.column], [])
+            expressions.append(sql)
+            params.extend(extra)
+        columns.append(field.column)
+    cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(expressions)} "
+                   f"{source}{f' RETURNING {returning}' if returning else ''}", [*params, *source_params])
+    return cursor.fetchall() if returning else None
+
+
+def write(batch, user, municipality, fields):
+    """New units with owners and first intervals, changed attributes, status changes; fills `batch`'s record."""
+    today, now, note = timezone.localdate(), timezone.now(), f"Import {batch.file_name}"
+    status = "coalesce(r.status, 'occupied')"
+    valid_from = f"CASE WHEN {status} <> 'occupied' THEN coalesce(r.vacant_since, %s) ELSE %s END"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL registry.bulk_import = 'on'")
+        cursor.execute("""
+          CREATE TEMP TABLE import_new AS
+          SELECT m.n, nextval(pg_get_serial_sequence('units_unit', 'id')) AS unit_id,
+                 CASE WHEN r.owner_name IS NOT NULL
+                      THEN nextval(pg_get_serial_sequence('owners_owner', 'id')) END AS owner_id
+          FROM import_matches m JOIN import_rows r USING (n) WHERE m.action = 'new'""")
+        new_rows = "FROM import_new nw JOIN import_rows r USING (n)"
+        _insert(cursor, Owner, {"id": "nw.owner_id", "name": "r.owner_name", "phone": "coalesce(r.owner_phone, '')",
+                                "email": "coalesce(r.owner_email, '')"}, f"{new_rows} WHERE nw.owner_id IS NOT NULL")
+        given = {field: f"coalesce(r.{field}, %s)" for field in UNIT_FIELDS if field in fields}
+        _insert(cursor, Unit, {
+            "id": "nw.unit_id", **{Unit._meta.get_field(field).column: (sql, [_default(field)])
+                                   for field, sql in given.items()},
+            "location": "r.location", "municipality_id": ("%s", [municipality.pk]), "centre_id": "c.id",
+            "status": status, "vacant_since": (f"CASE WHEN registry_counts_as_vacant({status}) THEN {valid_from} END",
+                                               [today, today]),
+            "owner_id": "nw.owner_id",
+            "created_at": ("%s", [now]), "updated_at": ("%s", [now]), "created_by_id": ("%s", [user.pk]),
+            "updated_by_id": ("%s", [user.pk]),
+        }, f"""{new_rows} LEFT JOIN LATERAL (
+                 SELECT id FROM places_towncentre c WHERE c.municipality_id = %s AND ST_Covers(c.boundary, r.location)
+                 ORDER BY id LIMIT 1) c ON true""", [municipality.pk])
+        _insert(cursor, Occupancy, {
+            "unit_id": "nw.unit_id", "status": status,
+            "category": f"CASE WHEN {status} = 'occupied' THEN coalesce(r.category, '') ELSE '' END",
+            "valid_from": (valid_from, [today, today]),
+            "note": ("%s", [note]), "recorded_by_id": ("%s", [user.pk]), "recorded_at": ("%s", [now]),
+        }, new_rows)
+        cursor.execute("SELECT coalesce(array_agg(unit_id ORDER BY n), '{}') FROM import_new")
+        batch.created_unit_ids = cursor.fetchone()[0]
+
+        changed = [field for field in UNIT_FIELDS if field in fields]
+        cursor.execute(f"""
+          SELECT coalesce(json_object_agg(u.id, json_build_object(
+                   'version', u.version + 1,
+                   'before', json_build_object({', '.join(f"'{f}', u.{f}" for f in changed) or "'id', u.id"}))), '{{}}')
+          FROM units_unit u JOIN import_matches m ON m.unit_id = u.id WHERE m.action = 'changed'""")
+        batch.previous_values = cursor.fetchone()[0]
+        assignments = "".join(f"{f} = coalesce(r.{f}, u.{f}), " for f in changed)
+        cursor.execute(f"""
+          UPDATE units_unit u SET {assignments} version = u.version + 1, updated_at = %s, updated_by_id = %s
+          FROM import_matches m JOIN import_rows r USING (n)
+          WHERE m.unit_id = u.id AND m.action = 'changed'""", [now, user.pk])
+        batch.status_changes = _change_statuses(cursor, user, today, now, note)
+
+        cursor.execute("""
+          SELECT count(*) FROM (SELECT unit_id FROM import_new UNION SELECT unit_id FROM import_status) t
+          WHERE NOT EXISTS (SELECT 1 FROM units_occupancy o WHERE o.unit_id = t.unit_id AND o.valid_to IS NULL)""")
+        if cursor.fetchone()[0]:
+            raise IntegrityError("Import: Einheiten ohne aktuellen Status.")
+        cursor.execute("DROP TABLE import_new, import_status")
+
+
+def _default(field):
+    model_field = Unit._meta.get_field(field)
+    return model_field.get_db_prep_save(model_field.get_default(), connection)
+
+
+def _change_statuses(cursor, user, today, now, note):
+    """As units.services.change_status, for all rows at once: close the open interval on the row's
+    date and open a new one; a change on the open interval's first day corrects it instead."""
+    cursor.execute("""
+      CREATE TEMP TABLE import_status AS
+      SELECT m.unit_id, r.status, CASE WHEN r.status = 'occupied' THEN coalesce(r.category, '') ELSE '' END AS category,
+             coalesce(r.vacant_since, %s) AS on_date, o.id AS current_id, o.valid_from,
+             o.status AS old_status, o.category AS old_category, o.note AS old_note
+      FROM import_matches m JOIN import_rows r USING (n)
+      JOIN units_occupancy o ON o.unit_id = m.unit_id AND o.valid_to IS NULL
+      WHERE m.status_changed""", [today])
+    cursor.execute("""
+      UPDATE units_occupancy o SET status = s.status, category = s.category, note = %s,
+                                   recorded_by_id = %s, recorded_at = %s
+      FROM import_status s WHERE o.id = s.current_id AND s.on_date = s.valid_from
+      RETURNING o.id, s.old_status, s.old_category, s.old_note""", [note, user.pk, now])
+    corrected = {str(pk): {"status": s, "category": c, "note": n} for pk, s, c, n in cursor.fetchall()}
+    cursor.execute("""
+      UPDATE units_occupancy o SET valid_to = s.on_date
+      FROM import_status s WHERE o.id = s.current_id AND s.on_date > s.valid_from RETURNING o.id""")
+    closed = [pk for (pk,) in cursor.fetchall()]
+    opened = _insert(cursor, Occupancy, {
+        "unit_id": "s.unit_id", "status": "s.status", "category": "s.category", "valid_from": "s.on_date",
+        "note": ("%s", [note]), "recorded_by_id": ("%s", [user.pk]), "recorded_at": ("%s", [now]),
+    }, "FROM import_status s WHERE s.on_date > s.valid_from", returning="id")
+    cursor.execute("SELECT registry_sync_unit_states(ARRAY(SELECT unit_id FROM import_status))")
+    return {"opened": [pk for (pk,) in opened], "closed": closed, "corrected": corrected}
+
+
+def undo(batch):
+    """Take the batch back: delete its new units (and their owners), reopen what its status changes
+    closed, restore the attributes it changed. Refused when anyone edited those units since."""
+    created, changed = batch.created_unit_ids, json.dumps(batch.previous_values)
+    statuses = {"opened": [], "closed": [], "corrected": {}, **batch.status_changes}
+    with connection.cursor() as cursor:
+        cursor.execute("""
+          SELECT EXISTS (SELECT 1 FROM units_unit WHERE id = ANY(%s) AND version <> 1)
+              OR EXISTS (SELECT 1 FROM units_unit u JOIN json_each(%s::json) e ON u.id = e.key::bigint
+                         WHERE u.version <> (e.value->>'version')::int)""", [created, changed])
+        if cursor.fetchone()[0]:
+            raise UndoRefused("Einheiten aus diesem Import wurden inzwischen bearbeitet; der Import bleibt bestehen.")
+        cursor.execute("SET LOCAL registry.bulk_import = 'on'")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a unit now used elsewhere fails here, not at commit
+        cursor.execute("SELECT coalesce(array_agg(owner_id), '{}') FROM units_unit "
+                       "WHERE id = ANY(%s) AND owner_id IS NOT NULL", [created])
+        owners = cursor.fetchone()[0]
+        try:
+            with transaction.atomic():
+                cursor.execute("DELETE FROM units_occupancy WHERE unit_id = ANY(%s)", [created])
+                cursor.execute("DELETE FROM units_unit WHERE id = ANY(%s)", [created])
+                cursor.execute("DELETE FROM owners_owner WHERE id = ANY(%s)", [owners])
+        except IntegrityError:
+            raise UndoRefused("Einheiten aus diesem Import werden inzwischen verwendet (z. B. in einem Angebot); "
+                              "der Import bleibt bestehen.") from None
+        cursor.execute("DELETE FROM units_occupancy WHERE id = ANY(%s)", [statuses["opened"]])
+        cursor.execute("UPDATE units_occupancy SET valid_to = NULL WHERE id = ANY(%s)", [statuses["closed"]])
+        cursor.execute("""
+          UPDATE units_occupancy o SET status = c.value->>'status', category = c.value->>'category',
+                                       note = c.value->>'note'
+          FROM json_each(%s::json) c WHERE o.id = c.key::bigint""", [json.dumps(statuses["corrected"])])
+        fields = next((list(record["before"]) for record in batch.previous_values.values()), [])
+        fields = [field for field in fields if field in UNIT_FIELDS]
+        cursor.execute(f"""
+          UPDATE units_unit u SET {''.join(f'{f} = p.{f}, ' for f in fields)} version = u.version + 1
+          FROM json_each(%s::json) e, json_populate_record(NULL::units_unit, e.value->'before') p
+          WHERE u.id = e.key::bigint""", [changed])

@@ -1,0 +1,170 @@
+"""Imports that change what is there: status changes and their undo, round trips of our own exports,
+formula-looking cells, limits of size and value, and the progress a long import reports."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from registry.imports import engine, jobs
+from registry.imports.models import ImportBatch, MappingPreset
+from registry.imports.readers import ImportFileError, read
+from registry.places.models import Municipality
+from registry.units.models import Unit
+
+from .conftest import GOOD, HEADER, run, survey
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def erfurt():
+    return Municipality.objects.get(ags="16051000")
+
+
+def line(street, number, status, since="", area="60", x="642200", y="5649400"):
+    return f"{street};{number};{area};;{status};{since};;;;{x};{y}"
+
+
+def history(unit):
+    return list(unit.intervals.order_by("valid_from").values_list("status", "valid_from", "valid_to"))
+
+
+def test_a_status_change_closes_the_interval_and_undo_reopens_it(tmp_path):
+    run(survey(tmp_path, GOOD))
+    domplatz = Unit.objects.get(street="Domplatz", house_number="99")
+    before = history(domplatz)
+    run(survey(tmp_path, [line("Domplatz", "99", "genutzt", area="120,5")], "zweite.csv"))
+    domplatz.refresh_from_db()
+    assert domplatz.status == "occupied" and domplatz.vacant_since is None
+    assert len(history(domplatz)) == 2 and history(domplatz)[0][2] is not None
+
+    run(survey(tmp_path, GOOD), "--undo")
+    domplatz.refresh_from_db()
+    assert history(domplatz) == before and domplatz.status == "vacant" and str(domplatz.vacant_since) == "2024-03-01"
+
+
+def test_a_status_change_on_the_intervals_first_day_corrects_it_and_undo_restores_it(tmp_path):
+    run(survey(tmp_path, GOOD))  # Marktstr. 201 is "genutzt" since today
+    market = Unit.objects.get(street="Marktstr.", house_number="201")
+    run(survey(tmp_path, [line("Marktstraße", "201", "Zwischennutzung", area="1250", x="642300", y="5649500")],
+               "zweite.csv"))
+    market.refresh_from_db()
+    assert market.status == "interim_use" and len(history(market)) == 1
+    run(survey(tmp_path, GOOD), "--undo")
+    market.refresh_from_db()
+    assert market.status == "occupied" and history(market)[0][0] == "occupied"
+
+
+def test_undo_restores_changed_attributes_and_is_refused_after_an_edit(tmp_path, users):
+    run(survey(tmp_path, GOOD))
+    run(survey(tmp_path, [line("Domplatz", "99", "leer", "01.03.2024", area="200")], "zweite.csv"))
+    assert float(Unit.objects.get(street="Domplatz", house_number="99").floor_area) == 200
+    run(survey(tmp_path, GOOD), "--undo")
+    assert float(Unit.objects.get(street="Domplatz", house_number="99").floor_area) == 120.5
+
+    run(survey(tmp_path, [line("Domplatz", "99", "leer", "01.03.2024", area="210")], "dritte.csv"))
+    Unit.objects.filter(street="Domplatz", house_number="99").update(version=99)  # someone edited it since
+    with pytest.raises(CommandError, match="inzwischen bearbeitet"):
+        run(survey(tmp_path, GOOD), "--undo")
+    assert float(Unit.objects.get(street="Domplatz", house_number="99").floor_area) == 210
+
+
+def test_a_status_change_dated_before_the_current_status_is_refused(tmp_path, erfurt):
+    run(survey(tmp_path, GOOD))
+    preview = engine.analyse(read(survey(tmp_path, [line("Domplatz", "99", "in Verhandlung", "01.01.2020")],
+                                         "alt.csv")), erfurt)
+    assert preview.error_lines() == ["Zeile 2, Spalte leer seit: Der Statuswechsel am 01.01.2020 liegt vor dem "
+                                     "Beginn des aktuellen Status (01.03.2024)."]
+
+
+def test_two_rows_for_one_unit_are_refused(tmp_path, erfurt):
+    run(survey(tmp_path, GOOD))
+    path = tmp_path / "ids.csv"
+    path.write_text("Objektnr;Straße;Hausnr.;Rechtswert;Hochwert\nA-1;Domplatz;99;642200;5649400\n"
+                    "A-2;Domplatz;99 ;642200;5649400\n", encoding="utf-8")
+    errors = engine.analyse(read(path), erfurt).error_lines()
+    assert errors == ["Zeile 3, Spalte Straße: Trifft dieselbe Einheit wie Zeile 2."]
+
+
+def test_our_geopackage_export_re_imports_unchanged(client, users, tmp_path, erfurt):
+    client.force_login(users["stadt-erfurt"])
+    response = client.get("/api/units.gpkg?centre=erfurt-altstadt")
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(b"".join(response.streaming_content) if response.streaming else response.content)
+    preview = engine.analyse(read(path), erfurt)
+    assert not preview.errors, preview.error_lines()[:5]
+    assert preview.counts["new"] == preview.counts["changed"] == 0 and preview.counts["unchanged"] > 50
+
+
+def test_cells_that_look_like_formulas_stay_text_and_survive_the_csv_round_trip(client, users, tmp_path, erfurt):
+    path = tmp_path / "formeln.csv"
+    path.write_text("Straße;Hausnr.;Bezeichnung;Rechtswert;Hochwert\n"
+                    "Anger;800;=HYPERLINK(\"http://evil\");642200;5649400\n"
+                    "Anger;801;@SUM(A1);642210;5649410\n", encoding="utf-8")
+    run(path)
+    assert Unit.objects.get(street="Anger", house_number="800").name == '=HYPERLINK("http://evil")'
+    client.force_login(users["stadt-erfurt"])
+    exported = b"".join(client.get("/api/units.csv?municipality=16051000").streaming_content)
+    assert b"'=HYPERLINK" in exported and b"'@SUM(A1)" in exported  # defused for Excel
+    again = tmp_path / "export.csv"
+    again.write_bytes(exported)
+    preview = engine.analyse(read(again), erfurt)
+    assert not preview.errors and preview.counts["changed"] == 0
+
+
+def test_a_value_too_large_for_the_register_is_a_row_error(tmp_path, erfurt):
+    preview = engine.analyse(read(survey(tmp_path, [line("Anger", "1", "leer", area="123456789")])), erfurt)
+    assert any(text.startswith("Zeile 2, Spalte Nutzfläche: „123456789“ ist zu groß") for text in
+               preview.error_lines()), preview.error_lines()
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("gemischt.csv", "Straße;Ort\nGroße Gasse;Jena\n".encode() + "Lange Straße;Gößnitz\n".encode("cp1252"),
+     "mischt UTF-8 und Windows-1252"),
+    ("bombe.zip", None, "entpackt zu groß"),
+])
+def test_mixed_encodings_and_zip_bombs_are_refused(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is None:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("einheiten.shp", b"\0" * (600 * 1024 * 1024))
+        content = buffer.getvalue()
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=message):
+        read(path)
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path, settings):
+    settings.IMPORT_MAX_MB = 1
+    path = tmp_path / "gross.csv"
+    path.write_bytes(HEADER.encode() + b"x" * (1024 * 1024 + 1))
+    with pytest.raises(ImportFileError, match="größer als 1 MB"):
+        read(path)
+
+
+def test_a_long_file_reports_its_progress(tmp_path, erfurt):
+    rows = [line("Fortschrittsgasse", str(n), "genutzt", x=str(642000 + n % 100), y="5649400") for n in range(12_000)]
+    reported = []
+    preview = engine.analyse(read(survey(tmp_path, rows)), erfurt, progress=reported.append)
+    assert not preview.errors and preview.counts["new"] == 12_000
+    assert len(reported) > 1 and sum(reported) == 12_000
+
+    batch = ImportBatch.objects.create(municipality=erfurt, file_name="x.csv", rows_total=12_000)
+    progress = jobs.Progress(batch, every=0)
+    progress(5_000)
+    batch.refresh_from_db()
+    assert batch.rows_done == 5_000 and batch.percent == 42
+
+
+def test_a_saved_mapping_is_used_by_name_on_the_command_line(tmp_path, erfurt):
+    path = tmp_path / "eigen.csv"
+    path.write_text("Lage;Nr;RW;HW\nDomplatz;95;642200;5649400\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Keine Spaltenzuordnung „Begehung“ für Erfurt"):
+        run(path, "--mapping", "Begehung")
+    MappingPreset.objects.create(municipality=erfurt, name="Begehung",
+                                 mapping={"Lage": "street", "Nr": "house_number", "RW": "x", "HW": "y"})
+    run(path, "--mapping", "Begehung")
+    assert Unit.objects.filter(street="Domplatz", house_number="95").exists()

@@ -76,9 +76,15 @@ YES = {"ja", "j", "x", "1", "true", "yes", "wahr"}
 NO = {"nein", "n", "0", "false", "no", "falsch"}
 
 
+_PLAIN_NUMBER = re.compile(r"\d+(\.\d+)?")
+_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")  # 1.234,5 and 1.300 as Germans write them
+
+
 def number(text):
+    if _PLAIN_NUMBER.fullmatch(text) and not _THOUSANDS.fullmatch(text):  # the common case, decided early
+        return float(text)
     value = text.replace(" ", "").replace("m²", "").replace("€", "")
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", value):  # 1.234,5
+    if _THOUSANDS.fullmatch(value):
         value = value.replace(".", "").replace(",", ".")
     elif re.fullmatch(r"-?\d+,\d+", value):
         value = value.replace(",", ".")

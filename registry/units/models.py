@@ -38,7 +38,7 @@ class DateRange(Func):
 
 
 class Unit(models.Model):
-    external_id = models.CharField(_("Externe ID"), max_length=100, blank=True, db_index=True)
+    external_id = models.CharField(_("Externe ID"), max_length=100, blank=True)
     name = models.CharField(_("Bezeichnung"), max_length=200, blank=True)
     street = models.CharField(_("Straße"), max_length=200)
     house_number = models.CharField(_("Hausnummer"), max_length=20, blank=True)
@@ -87,11 +87,11 @@ class Unit(models.Model):
     last_checked = models.DateField(_("zuletzt geprüft"), null=True, blank=True)
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="units",
-        verbose_name=_("Gemeinde"), editable=False,
+        verbose_name=_("Gemeinde"), editable=False, db_index=False,  # (municipality, status) serves
     )
     centre = models.ForeignKey(
         TownCentre, on_delete=models.SET_NULL, null=True, blank=True, related_name="units",
-        verbose_name=_("Innenstadt"), editable=False,
+        verbose_name=_("Innenstadt"), editable=False, db_index=False,  # (centre, status) serves
     )
     owner = models.ForeignKey(
         Owner, on_delete=models.SET_NULL, null=True, blank=True, related_name="units",
@@ -119,6 +119,8 @@ class Unit(models.Model):
             models.Index(fields=["municipality", "status"]),
             models.Index(fields=["centre", "status"]),
             models.Index(fields=["vacant_since"]),
+            # a plain btree: matching is by equality, the LIKE index Django adds for db_index is not needed
+            models.Index(fields=["external_id"], name="unit_external_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="unit_status_known"),

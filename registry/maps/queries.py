@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, F, FloatField, Func
 from django.db.models.functions import Floor
 
 from registry.accounts import access
-from registry.exports.queries import JOINS, unit_rows
+from registry.exports.queries import joins, unit_rows
 from registry.units.vacancy import vacant_q
 
 MAX_FEATURES = 2000
@@ -44,7 +44,7 @@ def points(units, user, site):
           'municipality', m.ags, 'version', u.version, 'editable', {editable},
           'listing_url', CASE WHEN l.slug IS NOT NULL THEN %s || '/angebote/' || l.slug || '/' END))
       ORDER BY u.id), '[]'::json))::text
-    {source}{JOINS}{where}"""
+    {source}{joins('')}{where}"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [*editable_params, site, *params])
         return cursor.fetchone()[0]

@@ -68,7 +68,9 @@ def _check(table, municipality, mapping, progress):
             preview.error(1, f"{column_of['x']}/{column_of['y']}", str(problem))
     preview.crs = crs or ""
     staging.build_rows(fields, crs)
-    preview.errors += staging.row_errors(fields, column_of, municipality, locate=file_points or bool(crs))
+    # without a recognised CRS the rows' places are unknown, not missing: that error is reported once above
+    locate = file_points or bool(crs) or shares is None
+    preview.errors += staging.row_errors(fields, column_of, municipality, locate)
     return preview, fields, column_of
 
 

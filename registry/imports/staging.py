@@ -233,7 +233,14 @@ def match(fields, column_of, municipality):
                        [municipality.pk])
         cursor.execute("ALTER TABLE import_matches ADD PRIMARY KEY (n)")
     date_column = column_of.get("vacant_since") or column_of.get("status", "Status")
-    return _collect([
+    checks = []
+    if "sales_area" in fields or "floor_area" in fields:  # one of them from the file, the other from the register
+        checks.append(("""
+          SELECT m.n, %s, 'Die Verkaufsfläche wäre größer als die Nutzfläche der Einheit im Register.'
+          FROM import_matches m JOIN import_rows r USING (n) JOIN units_unit u ON u.id = m.unit_id
+          WHERE coalesce(r.sales_area, u.sales_area) > coalesce(r.floor_area, u.floor_area)""",
+                       [column_of.get("sales_area") or column_of["floor_area"]]))
+    return _collect(checks + [
         ("""SELECT n, %s, 'Trifft dieselbe Einheit wie Zeile ' || first || '.'
             FROM (SELECT n, unit_id, min(n) OVER (PARTITION BY unit_id) AS first FROM import_matches
                   WHERE unit_id IS NOT NULL) m WHERE n > first""", [column_of["street"]]),

@@ -6,6 +6,7 @@ their municipality (checked for every row before) and centre here, set-based, wi
 (units/migrations/0003); the one-open-interval rule is then checked in one query.
 """
 
+import contextlib
 import json
 
 from django.db import IntegrityError, connection, transaction
@@ -19,6 +20,21 @@ from .staging import UNIT_FIELDS
 
 class UndoRefused(Exception):
     pass
+
+
+BULK_CHECKS = "unit_has_open_interval, occupancy_leaves_open_interval"
+
+
+@contextlib.contextmanager
+def _bulk(cursor):
+    """Per-row derivation and open-interval checks off while the import writes (units/migrations/0003)."""
+    cursor.execute("SET LOCAL registry.bulk_import = 'on'")
+    yield
+    # The queued open-interval checks run now, while they are no-ops, and bulk mode ends here, not at the
+    # end of the transaction: the caller's transaction may go on writing (a test, a larger job).
+    cursor.execute(f"SET CONSTRAINTS {BULK_CHECKS} IMMEDIATE")
+    cursor.execute(f"SET CONSTRAINTS {BULK_CHECKS} DEFERRED")
+    cursor.execute("SET LOCAL registry.bulk_import = 'off'")
 
 
 def _insert(cursor, model, provided, source, source_params=(), returning=None):
@@ -46,8 +62,7 @@ def write(batch, user, municipality, fields):
     today, now, note = timezone.localdate(), timezone.now(), f"Import {batch.file_name}"
     status = "coalesce(r.status, 'occupied')"
     valid_from = f"CASE WHEN {status} <> 'occupied' THEN coalesce(r.vacant_since, %s) ELSE %s END"
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL registry.bulk_import = 'on'")
+    with connection.cursor() as cursor, _bulk(cursor):
         cursor.execute("""
           CREATE TEMP TABLE import_new AS
           SELECT m.n, nextval(pg_get_serial_sequence('units_unit', 'id')) AS unit_id,
@@ -147,16 +162,16 @@ def undo(batch):
                          WHERE u.version <> (e.value->>'version')::int)""", [created, changed])
         if cursor.fetchone()[0]:
             raise UndoRefused("Einheiten aus diesem Import wurden inzwischen bearbeitet; der Import bleibt bestehen.")
-        cursor.execute("SET LOCAL registry.bulk_import = 'on'")
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a unit now used elsewhere fails here, not at commit
         cursor.execute("SELECT coalesce(array_agg(owner_id), '{}') FROM units_unit "
                        "WHERE id = ANY(%s) AND owner_id IS NOT NULL", [created])
         owners = cursor.fetchone()[0]
         try:
-            with transaction.atomic():
+            with transaction.atomic(), _bulk(cursor):
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a unit used elsewhere fails here, not at commit
                 cursor.execute("DELETE FROM units_occupancy WHERE unit_id = ANY(%s)", [created])
                 cursor.execute("DELETE FROM units_unit WHERE id = ANY(%s)", [created])
                 cursor.execute("DELETE FROM owners_owner WHERE id = ANY(%s)", [owners])
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         except IntegrityError:
             raise UndoRefused("Einheiten aus diesem Import werden inzwischen verwendet (z. B. in einem Angebot); "
                               "der Import bleibt bestehen.") from None

@@ -73,7 +73,7 @@ def test_undo_restores_changed_attributes_and_is_refused_after_an_edit(tmp_path,
 
 def test_a_status_change_dated_before_the_current_status_is_refused(tmp_path, erfurt):
     run(survey(tmp_path, GOOD))
-    preview = engine.analyse(read(survey(tmp_path, [line("Domplatz", "99", "in Verhandlung", "01.01.2020")],
+    preview = engine.analyse(read(survey(tmp_path, [line("Domplatz", "99", "in Verhandlung", "01.01.2020", "120,5")],
                                          "alt.csv")), erfurt)
     assert preview.error_lines() == ["Zeile 2, Spalte leer seit: Der Statuswechsel am 01.01.2020 liegt vor dem "
                                      "Beginn des aktuellen Status (01.03.2024)."]
@@ -168,3 +168,30 @@ def test_a_saved_mapping_is_used_by_name_on_the_command_line(tmp_path, erfurt):
                                  mapping={"Lage": "street", "Nr": "house_number", "RW": "x", "HW": "y"})
     run(path, "--mapping", "Begehung")
     assert Unit.objects.filter(street="Domplatz", house_number="95").exists()
+
+
+def test_a_sales_area_larger_than_the_registered_floor_area_is_a_row_error(tmp_path, erfurt):
+    run(survey(tmp_path, GOOD))  # Domplatz 99: 120.5 m² floor area
+    path = tmp_path / "vkf.csv"
+    path.write_text("Straße;Hausnr.;Verkaufsfläche;Rechtswert;Hochwert\nDomplatz;99;130;642200;5649400\n",
+                    encoding="utf-8")
+    assert engine.analyse(read(path), erfurt).error_lines() == [
+        "Zeile 2, Spalte Verkaufsfläche: Die Verkaufsfläche wäre größer als die Nutzfläche der Einheit im Register."]
+
+
+def test_coordinate_columns_without_values_are_reported_per_row(tmp_path, erfurt):
+    path = tmp_path / "leer.csv"
+    path.write_text("Straße;Hausnr.;Rechtswert;Hochwert\nAnger;1;;\nAnger;2;;\n", encoding="utf-8")
+    errors = engine.analyse(read(path), erfurt).error_lines()
+    assert errors == ["Zeile 2, Spalte Standort: Die Zeile hat keinen Standort.",
+                      "Zeile 3, Spalte Standort: Die Zeile hat keinen Standort."]
+    with pytest.raises(CommandError, match="nichts importiert"):
+        run(path)
+
+
+def test_after_an_import_the_same_transaction_derives_places_again(tmp_path, users, erfurt_market):
+    from registry.units import services
+
+    run(survey(tmp_path, GOOD))
+    unit = services.create_unit(users["stadt-erfurt"], street="Nach dem Import", location=erfurt_market)
+    assert unit.municipality.ags == "16051000" and unit.centre is not None

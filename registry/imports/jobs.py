@@ -8,8 +8,11 @@ progress written to the batch is visible to the page polling it.
 """
 
 import logging
+import shutil
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django_tasks import task
@@ -49,6 +52,14 @@ def _begin(batch_id, state):
     return batch
 
 
+def _forget_file(batch):
+    """The upload holds owners' names and phone numbers: kept only while a later step still needs it."""
+    path = Path(batch.path)
+    if batch.path and path.parent.parent == Path(settings.IMPORT_UPLOADS):  # the upload's own folder
+        shutil.rmtree(path.parent, ignore_errors=True)
+    batch.path = ""
+
+
 def _finish(batch, state, preview=None, errors=None):
     if preview is not None:
         batch.crs, batch.notices, batch.rows_total = preview.crs, preview.notices, preview.rows
@@ -57,6 +68,8 @@ def _finish(batch, state, preview=None, errors=None):
     batch.errors = [list(error) for error in errors or []]
     batch.rows_done = batch.rows_total
     batch.state, batch.finished_at = state, timezone.now()
+    if state != State.CHECKED:
+        _forget_file(batch)
     batch.save()
 
 
@@ -94,5 +107,6 @@ def import_file(batch_id):
         _finish(batch, State.FAILED, errors=[(0, "–", "Interner Fehler beim Import; es wurde nichts geschrieben.")])
         raise
     batch.rows_done = batch.rows_total
-    batch.save(update_fields=["rows_done"])
+    _forget_file(batch)
+    batch.save(update_fields=["rows_done", "path"])
     log.info("import %s: %s new, %s changed", batch.pk, batch.created, batch.changed)

@@ -7,6 +7,9 @@ Every parser returns the value or raises ValueError with a German message for
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 from registry.units.categories import Category
 from registry.units.models import Floor
 from registry.units.vacancy import Status
@@ -133,13 +136,22 @@ def boolean(text):
     raise ValueError(f"„{text}“ ist weder ja noch nein.")
 
 
+def email(text):
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise ValueError(f"„{text}“ ist keine E-Mail-Adresse.") from None
+    return text
+
+
 def text(value):
     return value
 
 
 PARSERS = {"floor_area": number, "sales_area": number, "frontage": number, "asking_rent": number,
            "x": number, "y": number, "vacant_since": date, "last_checked": date, "status": status,
-           "category": category, "floor": floor, "step_free": boolean, "listed_building": boolean}
+           "category": category, "floor": floor, "step_free": boolean, "listed_building": boolean,
+           "owner_email": email}
 
 
 def parse(field, raw):

@@ -195,3 +195,11 @@ def test_after_an_import_the_same_transaction_derives_places_again(tmp_path, use
     run(survey(tmp_path, GOOD))
     unit = services.create_unit(users["stadt-erfurt"], street="Nach dem Import", location=erfurt_market)
     assert unit.municipality.ags == "16051000" and unit.centre is not None
+
+
+def test_an_owner_email_that_is_no_address_is_a_row_error(tmp_path, erfurt):
+    path = tmp_path / "mail.csv"
+    path.write_text("Straße;Hausnr.;Eigentümer;E-Mail;Rechtswert;Hochwert\n"
+                    "Anger;1;Erika Muster;erika.muster(at)example.org;642200;5649400\n", encoding="utf-8")
+    assert engine.analyse(read(path), erfurt).error_lines() == [
+        "Zeile 2, Spalte E-Mail: „erika.muster(at)example.org“ ist keine E-Mail-Adresse."]

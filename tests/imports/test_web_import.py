@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registry.imports.models import ImportBatch, MappingPreset
@@ -15,6 +16,11 @@ BAD = ("Str.;Nr;Fläche m2;Zustand;RW;HW;Bemerkung\n"
        "Domplatz;90;ca. 80;leer;642200;5649400;x\n"
        "Domplatz;91;70;leer;642210;5649410;y\n").encode("cp1252")
 FIXED = BAD.replace(b"ca. 80", b"80")
+
+
+@pytest.fixture(autouse=True)
+def uploads(settings, tmp_path):
+    settings.IMPORT_UPLOADS = tmp_path / "uploads"
 
 
 @pytest.fixture
@@ -63,6 +69,7 @@ def test_upload_mapping_background_check_then_import(manager, work_off_queue):
     assert Unit.objects.filter(street="Domplatz", house_number__in=["90", "91"]).count() == 2
     batch = ImportBatch.objects.get(state="done")
     assert batch.created == 2 and batch.rows_done == batch.rows_total == 2
+    assert batch.path == "" and not any(settings.IMPORT_UPLOADS.rglob("*.csv"))  # owners' data not kept
     assert manager.get(batch_url + "stand.json").json() == {
         "state": "done", "label": "importiert", "rows_done": 2, "rows_total": 2, "percent": 100}
 

@@ -45,10 +45,18 @@ def _check(table, municipality, mapping, progress):
     """Stage and check the file; returns the preview and the mapped fields (None if unusable)."""
     preview = Preview(rows=len(table.rows))
     mapping = mapping or values.suggest_mapping(table.columns)
+    # field names become SQL column names in staging.py: only ours pass (a preset may come from the admin)
+    mapping = {column: target for column, target in mapping.items() if target in values.FIELDS}
     ignored = [column for column in table.columns if column not in mapping]
     if ignored:
         preview.notices.append("Nicht zugeordnete Spalten werden ignoriert: " + ", ".join(ignored))
-    column_of = {target: column for column, target in mapping.items()}
+    column_of = {}
+    for column, target in mapping.items():
+        if target in column_of:
+            preview.error(1, column, f"Auch die Spalte „{column_of[target]}“ ist diesem Feld zugeordnet.")
+        column_of[target] = column
+    if preview.errors:
+        return preview, None, column_of
     if "street" not in column_of:
         preview.error(1, "–", "Keine Spalte für die Straße gefunden (z. B. „Straße“ oder „Str.“).")
         return preview, None, column_of

@@ -203,3 +203,13 @@ def test_an_owner_email_that_is_no_address_is_a_row_error(tmp_path, erfurt):
                     "Anger;1;Erika Muster;erika.muster(at)example.org;642200;5649400\n", encoding="utf-8")
     assert engine.analyse(read(path), erfurt).error_lines() == [
         "Zeile 2, Spalte E-Mail: „erika.muster(at)example.org“ ist keine E-Mail-Adresse."]
+
+
+def test_two_columns_for_one_field_and_unknown_fields_in_a_preset(tmp_path, erfurt):
+    path = tmp_path / "doppelt.csv"
+    path.write_text("Straße;Str.;Hausnr.;Rechtswert;Hochwert\nAnger;Anger;1;642200;5649400\n", encoding="utf-8")
+    mapping = {"Straße": "street", "Str.": "street", "Hausnr.": "house_number", "Rechtswert": "x",
+               "Hochwert": "y", "Hausnr": "house_number; DROP TABLE units_unit"}
+    preview = engine.analyse(read(path), erfurt, mapping)
+    assert preview.error_lines() == ["Zeile 1, Spalte Str.: Auch die Spalte „Straße“ ist diesem Feld zugeordnet."]
+    assert Unit.objects.exists()

@@ -8,6 +8,7 @@ Both read the same Windows-1252 CSV with UTM coordinates, in one run. Target (is
 import argparse
 import os
 import random
+import resource
 import subprocess
 import tempfile
 import time
@@ -66,6 +67,8 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, "erhebung.csv")
         write_survey(path, args.rows)
+        size_mb = os.path.getsize(path) / 1e6
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
         preview = engine.analyse(read(path), erfurt)
         dry_run = time.perf_counter() - started
@@ -73,6 +76,7 @@ def main():
         started = time.perf_counter()
         batch = engine.commit(read(path), erfurt, user, "erhebung.csv")  # reads, checks and writes again
         ours = time.perf_counter() - started
+        rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss_before
         floor = index_floor()
         pg = (f"PG:dbname={db['NAME']} host={db['HOST']} port={db['PORT'] or 5432} user={db['USER']} "
               f"password={db['PASSWORD']}")
@@ -91,6 +95,7 @@ def main():
                                    ["ogr2ogr -f PostgreSQL (plain table)", f"{ogr:.1f} s"]]))
     print(f"\nratio import/ogr2ogr {ours / ogr:.2f} (target ≤ 2) · dry run/ogr2ogr {dry_run / ogr:.2f} · "
           f"floor/ogr2ogr {floor / ogr:.2f} · import/floor {ours / floor:.2f}")
+    print(f"peak memory growth of the importing process: {rss_growth:.0f} MB (file {size_mb:.1f} MB)")
 
 
 if __name__ == "__main__":

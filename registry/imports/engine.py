@@ -43,7 +43,7 @@ class ImportRefused(ValueError):
 
 def _check(table, municipality, mapping, progress):
     """Stage and check the file; returns the preview and the mapped fields (None if unusable)."""
-    preview = Preview(rows=len(table.rows))
+    preview = Preview()
     mapping = mapping or values.suggest_mapping(table.columns)
     # field names become SQL column names in staging.py: only ours pass (a preset may come from the admin)
     mapping = {column: target for column, target in mapping.items() if target in values.FIELDS}
@@ -60,12 +60,12 @@ def _check(table, municipality, mapping, progress):
     if "street" not in column_of:
         preview.error(1, "–", "Keine Spalte für die Straße gefunden (z. B. „Straße“ oder „Str.“).")
         return preview, None, column_of
-    file_points = any(table.points)
+    file_points = table.has_geometry
     if not file_points and not ("x" in column_of and "y" in column_of):
         preview.error(1, "–", "Weder Punktgeometrie noch Koordinatenspalten (Rechtswert/Hochwert, lon/lat).")
         return preview, None, column_of
     fields = list(column_of)
-    staging.stage(table, column_of, progress)
+    preview.rows = staging.stage(table, column_of, progress)
     staging.decode(fields)
     crs = None
     shares = None if file_points else staging.coordinate_shares(fields)

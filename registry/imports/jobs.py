@@ -62,7 +62,8 @@ def _forget_file(batch):
 
 def _finish(batch, state, preview=None, errors=None):
     if preview is not None:
-        batch.crs, batch.notices, batch.rows_total = preview.crs, preview.notices, preview.rows
+        batch.crs, batch.notices = preview.crs, preview.notices
+        batch.rows_total = preview.rows or batch.rows_total  # 0 when the mapping stopped it early
         batch.created, batch.changed, batch.unchanged = (preview.counts[k] for k in ("new", "changed", "unchanged"))
         errors = sorted(preview.errors, key=lambda e: (e[0], e[1]))
     batch.errors = [list(error) for error in errors or []]
@@ -75,7 +76,7 @@ def _finish(batch, state, preview=None, errors=None):
 
 def _read(batch):
     table = read(batch.path)
-    batch.rows_total = len(table.rows)
+    batch.rows_total = table.count
     batch.save(update_fields=["rows_total"])
     return table
 

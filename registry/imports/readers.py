@@ -1,25 +1,34 @@
-"""Reading a town's survey file into a table of strings, whatever Excel or GIS wrote.
+"""Reading a town's survey file as rows of strings, whatever Excel or GIS wrote, one row at a time.
 
-CSV: `;` or `,`, UTF-8 with or without BOM, or Windows-1252. XLSX. GeoJSON,
-GeoPackage and zipped Shapefile through pyogrio (GDAL), reprojected to WGS84
-from the file's own CRS. Row numbers are those the user sees: header = row 1.
+CSV: `;` or `,`, UTF-8 with or without BOM, or Windows-1252. XLSX through
+openpyxl's read-only mode. GeoJSON, GeoPackage and zipped Shapefile through
+pyogrio (GDAL) in chunks, reprojected to WGS84 from the file's own CRS. Nothing
+holds the whole file: a 50 MB survey is streamed into the database. Row numbers
+are those the user sees in the spreadsheet: header = row 1.
 """
 
+import codecs
 import csv
-import io
+import datetime
+import functools
 import itertools
 import re
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas
+import openpyxl
 import pandas
+import pyogrio
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 MAX_UNCOMPRESSED = 500 * 1024 * 1024  # zip-bomb guard
 UTF8_UMLAUT = re.compile(rb"\xc3[\x84\x96\x9c\xa4\xb6\xbc\x9f]")  # Ä Ö Ü ä ö ü ß in UTF-8
+CHUNK_BYTES = 1 << 20
+CHUNK_FEATURES = 10_000
 
 
 class ImportFileError(ValueError):
@@ -28,87 +37,161 @@ class ImportFileError(ValueError):
 
 @dataclass
 class Table:
+    """A file's header and a way to read its rows; `records()` reads the file again on every call."""
+
     columns: list
-    rows: list  # list of dicts column → str
-    points: list = field(default_factory=list)  # (lon, lat) per row from the file's geometry, or None
-    first_row_number: int = 2  # the spreadsheet row of rows[0]
+    records: Callable  # () → iterator of (row number, {column: str}, (lon, lat) or None)
+    count_rows: Callable  # () → number of data rows
+    has_geometry: bool = False
+
+    @functools.cached_property
+    def count(self):
+        return self.count_rows()
+
+    def sample(self, size):
+        return [cells for _number, cells, _point in itertools.islice(self.records(), size)]
 
 
-def _decode(raw):
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    if UTF8_UMLAUT.search(raw):  # not UTF-8 throughout, yet UTF-8 umlauts: two encodings in one file
+def _encoding(path):
+    """utf-8-sig if the whole file is UTF-8, else cp1252; refused when it mixes both or is neither."""
+    decoder, utf8, umlauts, cp1252 = codecs.getincrementaldecoder("utf-8")(), True, False, True
+    with open(path, "rb") as source:
+        for chunk in iter(lambda: source.read(CHUNK_BYTES), b""):
+            umlauts = umlauts or bool(UTF8_UMLAUT.search(chunk))
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+            if not utf8:
+                try:
+                    chunk.decode("cp1252")
+                except UnicodeDecodeError:
+                    cp1252 = False
+    if utf8:
+        return "utf-8-sig"
+    if umlauts:  # not UTF-8 throughout, yet UTF-8 umlauts: two encodings in one file
         raise ImportFileError(_("Die Datei mischt UTF-8 und Windows-1252 (Umlaute in zwei Kodierungen). Bitte in "
                                 "Excel als „CSV UTF-8“ neu speichern."))
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ImportFileError(_("Die Datei ist weder UTF-8 noch Windows-1252 kodiert.")) from None
+    if not cp1252:
+        raise ImportFileError(_("Die Datei ist weder UTF-8 noch Windows-1252 kodiert."))
+    return "cp1252"
 
 
-def read_csv(raw, limit=None):
-    text = _decode(raw)
-    if not text.strip():
+def read_csv(path):
+    encoding = _encoding(path)
+    with open(path, encoding=encoding, newline="") as source:
+        first_line = source.readline()
+    if not first_line.strip():
         raise ImportFileError(_("Die Datei ist leer."))
-    first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    rows = [{k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-            for row in itertools.islice(reader, limit)]
-    return Table([c.strip() for c in reader.fieldnames or []], rows)
+
+    def rows():
+        with open(path, encoding=encoding, newline="") as source:
+            yield from csv.reader(source, delimiter=delimiter)
+
+    columns = [name.strip() for name in next(rows())]
+
+    def records():
+        for number, row in enumerate(itertools.islice(rows(), 1, None), start=2):
+            if any(cell.strip() for cell in row):  # an empty line keeps its number but is no unit
+                yield number, {column: cell.strip() for column, cell in zip(columns, row)}, None
+
+    return Table(columns, records, lambda: sum(1 for _ in records()))
 
 
-def read_xlsx(path, limit=None):
-    frame = pandas.read_excel(path, dtype=str, engine="openpyxl", nrows=limit).fillna("")
-    return Table([str(c).strip() for c in frame.columns],
-                 [{str(k).strip(): str(v).strip() for k, v in row.items()} for row in frame.to_dict("records")])
+def _cell(value):
+    """An Excel cell as the text a clerk sees: 80 not 80.0, dates without midnight."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
-def read_geodata(path, limit=None):
+def read_xlsx(path):
+    def rows():
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            yield from workbook.worksheets[0].iter_rows(values_only=True)
+        finally:
+            workbook.close()
+
     try:
-        frame = geopandas.read_file(path, engine="pyogrio", max_features=limit)
+        header = next(rows(), None)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        raise ImportFileError(_("Die Excel-Datei kann nicht gelesen werden.")) from None
+    if not header:
+        raise ImportFileError(_("Die Datei ist leer."))
+    columns = [_cell(value) for value in header]
+    while columns and not columns[-1]:
+        columns.pop()
+
+    def records():
+        for number, row in enumerate(itertools.islice(rows(), 1, None), start=2):
+            cells = {column: _cell(value) for column, value in zip(columns, row) if column}
+            if any(cells.values()):
+                yield number, cells, None
+
+    return Table(columns, records, lambda: sum(1 for _ in records()))
+
+
+def read_geodata(path):
+    try:
+        info = pyogrio.read_info(path, force_feature_count=True)
     except Exception as error:  # pyogrio raises many kinds for unreadable data
         raise ImportFileError(_("Die Geodatei kann nicht gelesen werden: %(error)s") % {"error": error}) from None
-    if frame.crs is None:
+    if info["geometry_type"] and not info["crs"]:
         raise ImportFileError(_("Die Geodatei nennt kein Koordinatenreferenzsystem."))
-    frame = frame.to_crs(4326)
-    points = [None if g is None or g.is_empty or g.geom_type != "Point" else (g.x, g.y) for g in frame.geometry]
-    # pandas 3 keeps missing values missing through astype(str)
-    attributes = pandas.DataFrame(frame.drop(columns="geometry")).astype(str).fillna("").replace(
-        {"None": "", "nan": "", "NaT": ""})
-    return Table([str(c) for c in attributes.columns],
-                 [{str(k): v.strip() for k, v in row.items()} for row in attributes.to_dict("records")], points)
+    count = max(info["features"], 0)
+
+    def records():
+        number = 2
+        for skip in range(0, count, CHUNK_FEATURES):
+            frame = geopandas.read_file(path, engine="pyogrio", skip_features=skip, max_features=CHUNK_FEATURES)
+            points = [None] * len(frame)
+            if info["geometry_type"]:
+                points = [None if g is None or g.is_empty or g.geom_type != "Point" else (g.x, g.y)
+                          for g in frame.to_crs(4326).geometry]
+                frame = frame.drop(columns="geometry")
+            # pandas 3 keeps missing values missing through astype(str)
+            attributes = pandas.DataFrame(frame).astype(str).fillna("").replace({"None": "", "nan": "", "NaT": ""})
+            for cells, point in zip(attributes.to_dict("records"), points):
+                yield number, {str(k): v.strip() for k, v in cells.items()}, point
+                number += 1
+
+    return Table([str(name) for name in info["fields"]], records, lambda: count,
+                 has_geometry=bool(info["geometry_type"]))
 
 
-def read_zip(path, limit=None):
+def read_zip(path):
     with zipfile.ZipFile(path) as archive:
         if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
             raise ImportFileError(_("Das ZIP-Archiv ist entpackt zu groß."))
         shapefiles = [name for name in archive.namelist() if name.lower().endswith(".shp")]
     if not shapefiles:
         raise ImportFileError(_("Das ZIP-Archiv enthält keine Shapefile (.shp)."))
-    return read_geodata(f"zip://{path}!{shapefiles[0]}", limit)
+    return read_geodata(f"zip://{path}!{shapefiles[0]}")
 
 
-def read(path, limit=None):
-    """The whole file as a Table; with `limit`, only the header and that many rows (for the mapping page)."""
+READERS = {".csv": read_csv, ".txt": read_csv, ".xlsx": read_xlsx, ".geojson": read_geodata,
+           ".json": read_geodata, ".gpkg": read_geodata, ".zip": read_zip}
+
+
+def read(path):
+    """The file's Table; refused with a German message when it cannot be a survey."""
     path = Path(path)
     if path.stat().st_size > settings.IMPORT_MAX_MB * 1024 * 1024:
         raise ImportFileError(_("Die Datei ist größer als %(mb)d MB.") % {"mb": settings.IMPORT_MAX_MB})
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        table = read_csv(path.read_bytes(), limit)
-    elif suffix == ".xlsx":
-        table = read_xlsx(path, limit)
-    elif suffix in (".geojson", ".json", ".gpkg"):
-        table = read_geodata(path, limit)
-    elif suffix == ".zip":
-        table = read_zip(path, limit)
-    else:
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
         raise ImportFileError(_("Dateityp %(suffix)s wird nicht unterstützt (CSV, XLSX, GeoJSON, GeoPackage, "
-                                "ZIP mit Shapefile).") % {"suffix": suffix or "?"})
-    if not table.rows:
+                                "ZIP mit Shapefile).") % {"suffix": path.suffix.lower() or "?"})
+    table = reader(path)
+    if next(table.records(), None) is None:
         raise ImportFileError(_("Die Datei enthält keine Datenzeilen."))
     return table

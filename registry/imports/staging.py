@@ -48,22 +48,23 @@ def _drop():
 
 
 def stage(table, column_of, progress=None):
-    """Copy the file's rows into import_raw: row number, one text column per mapped field, file point."""
+    """Copy the file's rows into import_raw (row number, one text column per mapped field, file point);
+    returns how many rows there were."""
     fields = list(column_of)
+    sources = [column_of[field] for field in fields]
+    staged = 0
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE import_raw (n integer, {}, file_lon float8, file_lat float8)".format(
             ", ".join(f"{field} text" for field in fields)))
-        sources = [column_of[field] for field in fields]
-        points = table.points or None
         with cursor.cursor.copy(f"COPY import_raw (n, {', '.join(fields)}, file_lon, file_lat) FROM STDIN") as copy:
-            for offset, raw in enumerate(table.rows):
-                point = points[offset] if points else None
-                copy.write_row((table.first_row_number + offset, *[raw.get(source) or None for source in sources],
-                                *(point or (None, None))))
-                if progress and offset % PROGRESS_EVERY == PROGRESS_EVERY - 1:
+            for number, cells, point in table.records():
+                copy.write_row((number, *[cells.get(source) or None for source in sources], *(point or (None, None))))
+                staged += 1
+                if progress and staged % PROGRESS_EVERY == 0:
                     progress(PROGRESS_EVERY)
-        if progress:
-            progress(len(table.rows) % PROGRESS_EVERY)
+    if progress:
+        progress(staged % PROGRESS_EVERY)
+    return staged
 
 
 def decode(fields):

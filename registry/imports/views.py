@@ -58,7 +58,7 @@ def upload(request):
             for chunk in incoming.chunks():
                 target.write(chunk)
         try:
-            table = read(path, limit=SAMPLE_ROWS)
+            table = read(path)
         except ImportFileError as refused:
             error = str(refused)
         else:
@@ -82,7 +82,7 @@ def mapping(request):
     if not state:
         return redirect("imports:upload")
     municipality = get_object_or_404(_municipalities(request.user), pk=state["municipality"])
-    table = read(state["path"], limit=SAMPLE_ROWS)
+    table = read(state["path"])
     if request.method == "POST":
         chosen = {column: request.POST.get(f"map-{index}", "") for index, column in enumerate(table.columns)}
         chosen = {column: field for column, field in chosen.items() if field in FIELD_LABELS and field}
@@ -93,7 +93,8 @@ def mapping(request):
         jobs.start(batch, ImportBatch.State.CHECKING)
         del request.session["import"]
         return redirect("imports:batch", batch.pk)
-    columns = [(index, column, state["mapping"].get(column, ""), [row.get(column, "") for row in table.rows])
+    samples = table.sample(SAMPLE_ROWS)
+    columns = [(index, column, state["mapping"].get(column, ""), [row.get(column, "") for row in samples])
                for index, column in enumerate(table.columns)]
     return render(request, "imports/mapping.html", {"columns": columns, "fields": FIELD_LABELS, "state": state,
                                                     "municipality": municipality})

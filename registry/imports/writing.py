@@ -62,6 +62,7 @@ def write(batch, user, municipality, fields):
     today, now, note = timezone.localdate(), timezone.now(), f"Import {batch.file_name}"
     status = "coalesce(r.status, 'occupied')"
     valid_from = f"CASE WHEN {status} <> 'occupied' THEN coalesce(r.vacant_since, %s) ELSE %s END"
+    given = [field for field in UNIT_FIELDS if field in fields]  # unit columns the file has
     with connection.cursor() as cursor, _bulk(cursor):
         cursor.execute("""
           CREATE TEMP TABLE import_new AS
@@ -72,10 +73,8 @@ def write(batch, user, municipality, fields):
         new_rows = "FROM import_new nw JOIN import_rows r USING (n)"
         _insert(cursor, Owner, {"id": "nw.owner_id", "name": "r.owner_name", "phone": "coalesce(r.owner_phone, '')",
                                 "email": "coalesce(r.owner_email, '')"}, f"{new_rows} WHERE nw.owner_id IS NOT NULL")
-        given = {field: f"coalesce(r.{field}, %s)" for field in UNIT_FIELDS if field in fields}
         _insert(cursor, Unit, {
-            "id": "nw.unit_id", **{Unit._meta.get_field(field).column: (sql, [_default(field)])
-                                   for field, sql in given.items()},
+            "id": "nw.unit_id", **{field: (f"coalesce(r.{field}, %s)", [_default(field)]) for field in given},
             "location": "r.location", "municipality_id": ("%s", [municipality.pk]), "centre_id": "c.id",
             "status": status, "vacant_since": (f"CASE WHEN registry_counts_as_vacant({status}) THEN {valid_from} END",
                                                [today, today]),
@@ -94,14 +93,13 @@ def write(batch, user, municipality, fields):
         cursor.execute("SELECT coalesce(array_agg(unit_id ORDER BY n), '{}') FROM import_new")
         batch.created_unit_ids = cursor.fetchone()[0]
 
-        changed = [field for field in UNIT_FIELDS if field in fields]
         cursor.execute(f"""
           SELECT coalesce(json_object_agg(u.id, json_build_object(
                    'version', u.version + 1,
-                   'before', json_build_object({', '.join(f"'{f}', u.{f}" for f in changed) or "'id', u.id"}))), '{{}}')
+                   'before', json_build_object({', '.join(f"'{f}', u.{f}" for f in given) or "'id', u.id"}))), '{{}}')
           FROM units_unit u JOIN import_matches m ON m.unit_id = u.id WHERE m.action = 'changed'""")
         batch.previous_values = cursor.fetchone()[0]
-        assignments = "".join(f"{f} = coalesce(r.{f}, u.{f}), " for f in changed)
+        assignments = "".join(f"{f} = coalesce(r.{f}, u.{f}), " for f in given)
         cursor.execute(f"""
           UPDATE units_unit u SET {assignments} version = u.version + 1, updated_at = %s, updated_by_id = %s
           FROM import_matches m JOIN import_rows r USING (n)

@@ -1,9 +1,11 @@
 """A town's survey moves in: any format and CRS, every problem named by row, all or nothing."""
 
+import datetime
 import io
 import zipfile
 
 import geopandas
+import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from shapely.geometry import Point
@@ -86,6 +88,26 @@ def test_wgs84_columns_are_recognised(tmp_path):
     path.write_text("Str.,Hausnummer,lon,lat,Status\nAnger,500,11.0310,50.9775,leer\n", encoding="utf-8-sig")
     preview = engine.analyse(read(path), Municipality.objects.get(ags="16051000"))
     assert preview.crs == "4326" and not preview.errors
+
+
+def test_excel_workbook_with_number_and_date_cells(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Straße", "Hausnr.", "Nutzfläche", "Status", "leer seit", "Rechtswert", "Hochwert"])
+    sheet.append(["Wenigemarkt", 912, 85.5, "leer", datetime.datetime(2023, 11, 2), 642310.5, 5649520.0])
+    sheet.append([None] * 7)  # an empty row between: skipped, numbering kept
+    sheet.append(["Wenigemarkt", "913", "ca. 90", "leer", "2023-11-02", 642320, 5649530])
+    path = tmp_path / "erhebung.xlsx"
+    workbook.save(path)
+    preview = engine.analyse(read(path), Municipality.objects.get(ags="16051000"))
+    assert preview.error_lines() == ["Zeile 4, Spalte Nutzfläche: „ca. 90“ ist keine Zahl."]
+    assert preview.crs == "25832"
+
+    workbook.active["C4"] = 90
+    workbook.save(path)
+    run(path)
+    unit = Unit.objects.get(street="Wenigemarkt", house_number="912")
+    assert float(unit.floor_area) == 85.5 and str(unit.vacant_since) == "2023-11-02"
 
 
 @pytest.mark.parametrize("fmt", ["GeoJSON", "GPKG", "shp"])

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 raise CommandError("Bitte eine Datei angeben.")
             columns = self._preset(place, mapping)
             table = read(file)
-            with tqdm(total=len(table.rows), unit=" Zeilen", disable=options["verbosity"] == 0) as bar:
+            with tqdm(total=table.count, unit=" Zeilen", disable=options["verbosity"] == 0) as bar:
                 if dry_run:
                     preview = engine.analyse(table, place, columns, progress=bar.update)
                 else:

@@ -24,7 +24,8 @@ UNIT_FIELDS = ("external_id", "name", "street", "house_number", "postcode", "tow
                "sales_area", "frontage", "step_free", "listed_building", "category", "asking_rent", "last_checked")
 OTHER_FIELDS = {"status": "text", "vacant_since": "date", "owner_name": "varchar(200)",
                 "owner_phone": "varchar(40)", "owner_email": "varchar(254)", "x": "float8", "y": "float8"}
-TABLES = ("import_raw", "import_decoded", "import_rows", "import_matches", "import_new", "import_status")
+TABLES = ("import_raw", "import_decoded", "import_rows", "import_matches", "import_new", "import_status",
+          "import_owners")
 PROGRESS_EVERY = 5000
 
 
@@ -208,12 +209,23 @@ def _collect(checks):
     return errors
 
 
+# A row names an owner the unit does not have yet (none, or another name): a new owner record, since
+# consent and contacts given by one person must never pass to another. Same name: contacts are updated.
+NEW_OWNER = "r.owner_name IS NOT NULL AND r.owner_name IS DISTINCT FROM o.name"
+OWNER_CONTACT = {"owner_phone": "phone", "owner_email": "email"}
+
+
 def match(fields, column_of, municipality):
     """import_matches(n, unit_id, action): by external ID, else by address key within the municipality.
     Returns the errors only matching can find (one unit hit by two rows, a status change dated
     before the unit's current status began)."""
-    differences = " OR ".join(f"(r.{field} IS NOT NULL AND r.{field} IS DISTINCT FROM u.{field})"
-                              for field in (*UNIT_FIELDS, "status") if field in fields) or "false"
+    differences = [f"(r.{field} IS NOT NULL AND r.{field} IS DISTINCT FROM u.{field})"
+                   for field in (*UNIT_FIELDS, "status") if field in fields]
+    differences.append(f"({NEW_OWNER})")  # false without an owner column: its cells are NULL
+    differences += [f"(o.id IS NOT NULL AND NOT ({NEW_OWNER}) AND r.{field} IS NOT NULL "
+                    f"AND r.{field} IS DISTINCT FROM o.{column})"
+                    for field, column in OWNER_CONTACT.items() if field in fields]
+    differences = " OR ".join(differences)
     with connection.cursor() as cursor:
         cursor.execute(f"""
           CREATE TEMP TABLE import_matches AS
@@ -230,7 +242,8 @@ def match(fields, column_of, municipality):
           SELECT f.n, f.unit_id, CASE WHEN f.unit_id IS NULL THEN 'new'
                                       WHEN {differences} THEN 'changed' ELSE 'unchanged' END AS action,
                  r.status IS NOT NULL AND r.status <> u.status AS status_changed
-          FROM found f JOIN import_rows r USING (n) LEFT JOIN units_unit u ON u.id = f.unit_id""",
+          FROM found f JOIN import_rows r USING (n) LEFT JOIN units_unit u ON u.id = f.unit_id
+          LEFT JOIN owners_owner o ON o.id = u.owner_id""",
                        [municipality.pk])
         cursor.execute("ALTER TABLE import_matches ADD PRIMARY KEY (n)")
     date_column = column_of.get("vacant_since") or column_of.get("status", "Status")

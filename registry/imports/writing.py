@@ -15,7 +15,7 @@ from django.utils import timezone
 from registry.owners.models import Owner
 from registry.units.models import Occupancy, Unit
 
-from .staging import UNIT_FIELDS
+from .staging import NEW_OWNER, UNIT_FIELDS
 
 
 class UndoRefused(Exception):
@@ -93,16 +93,19 @@ def write(batch, user, municipality, fields):
         cursor.execute("SELECT coalesce(array_agg(unit_id ORDER BY n), '{}') FROM import_new")
         batch.created_unit_ids = cursor.fetchone()[0]
 
+        batch.owner_changes = _change_owners(cursor, user, now)
+        before = [*given, "owner_id"]
         cursor.execute(f"""
           SELECT coalesce(json_object_agg(u.id, json_build_object(
                    'version', u.version + 1,
-                   'before', json_build_object({', '.join(f"'{f}', u.{f}" for f in given) or "'id', u.id"}))), '{{}}')
+                   'before', json_build_object({', '.join(f"'{f}', u.{f}" for f in before)}))), '{{}}')
           FROM units_unit u JOIN import_matches m ON m.unit_id = u.id WHERE m.action = 'changed'""")
         batch.previous_values = cursor.fetchone()[0]
         assignments = "".join(f"{f} = coalesce(r.{f}, u.{f}), " for f in given)
         cursor.execute(f"""
-          UPDATE units_unit u SET {assignments} version = u.version + 1, updated_at = %s, updated_by_id = %s
-          FROM import_matches m JOIN import_rows r USING (n)
+          UPDATE units_unit u SET {assignments} owner_id = coalesce(io.owner_id, u.owner_id),
+                                  version = u.version + 1, updated_at = %s, updated_by_id = %s
+          FROM import_matches m JOIN import_rows r USING (n) LEFT JOIN import_owners io USING (n)
           WHERE m.unit_id = u.id AND m.action = 'changed'""", [now, user.pk])
         batch.status_changes = _change_statuses(cursor, user, today, now, note)
 
@@ -111,12 +114,36 @@ def write(batch, user, municipality, fields):
           WHERE NOT EXISTS (SELECT 1 FROM units_occupancy o WHERE o.unit_id = t.unit_id AND o.valid_to IS NULL)""")
         if cursor.fetchone()[0]:
             raise IntegrityError("Import: Einheiten ohne aktuellen Status.")
-        cursor.execute("DROP TABLE import_new, import_status")
+        cursor.execute("DROP TABLE import_new, import_status, import_owners")
 
 
 def _default(field):
     model_field = Unit._meta.get_field(field)
     return model_field.get_db_prep_save(model_field.get_default(), connection)
+
+
+def _change_owners(cursor, user, now):
+    """Owners of units already in the register (staging.NEW_OWNER): another name gets a new owner
+    record, never the old one's consent; the same name gets its phone and e-mail updated."""
+    cursor.execute(f"""
+      CREATE TEMP TABLE import_owners AS
+      SELECT m.n, nextval(pg_get_serial_sequence('owners_owner', 'id')) AS owner_id
+      FROM import_matches m JOIN import_rows r USING (n) JOIN units_unit u ON u.id = m.unit_id
+      LEFT JOIN owners_owner o ON o.id = u.owner_id
+      WHERE m.action = 'changed' AND {NEW_OWNER}""")
+    created = _insert(cursor, Owner, {"id": "io.owner_id", "name": "r.owner_name",
+                                      "phone": "coalesce(r.owner_phone, '')", "email": "coalesce(r.owner_email, '')"},
+                      "FROM import_owners io JOIN import_rows r USING (n)", returning="id")
+    kept = f"""FROM units_unit u JOIN import_matches m ON m.unit_id = u.id JOIN import_rows r USING (n)
+               WHERE o.id = u.owner_id AND m.action = 'changed' AND NOT ({NEW_OWNER})
+                 AND (r.owner_phone IS DISTINCT FROM o.phone AND r.owner_phone IS NOT NULL
+                      OR r.owner_email IS DISTINCT FROM o.email AND r.owner_email IS NOT NULL)"""
+    cursor.execute(f"""SELECT coalesce(json_object_agg(o.id, json_build_object('phone', o.phone, 'email', o.email)),
+                                       '{{}}') FROM owners_owner o WHERE EXISTS (SELECT 1 {kept})""")
+    before = cursor.fetchone()[0]
+    cursor.execute(f"""UPDATE owners_owner o SET phone = coalesce(r.owner_phone, o.phone),
+                                                 email = coalesce(r.owner_email, o.email) {kept}""")
+    return {"created": [pk for (pk,) in created], "before": before}
 
 
 def _change_statuses(cursor, user, today, now, note):
@@ -180,8 +207,13 @@ def undo(batch):
                                        note = c.value->>'note'
           FROM json_each(%s::json) c WHERE o.id = c.key::bigint""", [json.dumps(statuses["corrected"])])
         fields = next((list(record["before"]) for record in batch.previous_values.values()), [])
-        fields = [field for field in fields if field in UNIT_FIELDS]
+        fields = [field for field in fields if field in (*UNIT_FIELDS, "owner_id")]
         cursor.execute(f"""
           UPDATE units_unit u SET {''.join(f'{f} = p.{f}, ' for f in fields)} version = u.version + 1
           FROM json_each(%s::json) e, json_populate_record(NULL::units_unit, e.value->'before') p
           WHERE u.id = e.key::bigint""", [changed])
+        owners = {"created": [], "before": {}, **batch.owner_changes}
+        cursor.execute("""
+          UPDATE owners_owner o SET phone = b.value->>'phone', email = b.value->>'email'
+          FROM json_each(%s::json) b WHERE o.id = b.key::bigint""", [json.dumps(owners["before"])])
+        cursor.execute("DELETE FROM owners_owner WHERE id = ANY(%s)", [owners["created"]])

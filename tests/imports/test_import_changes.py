@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from registry.imports import engine, jobs
 from registry.imports.models import ImportBatch, MappingPreset
 from registry.imports.readers import ImportFileError, read
+from registry.owners.models import Owner
 from registry.places.models import Municipality
 from registry.units.models import Unit
 
@@ -213,3 +214,41 @@ def test_two_columns_for_one_field_and_unknown_fields_in_a_preset(tmp_path, erfu
     preview = engine.analyse(read(path), erfurt, mapping)
     assert preview.error_lines() == ["Zeile 1, Spalte Str.: Auch die Spalte „Straße“ ist diesem Feld zugeordnet."]
     assert Unit.objects.exists()
+
+
+def owner_line(number, owner, phone=""):
+    return f"Domplatz;{number};120,5;80;leer;01.03.2024;Einzelhandel;{owner};{phone};642200;5649400"
+
+
+def test_same_owner_name_updates_the_contact_and_undo_restores_it(tmp_path, erfurt):
+    run(survey(tmp_path, GOOD))
+    owner = Unit.objects.get(street="Domplatz", house_number="99").owner
+    path = survey(tmp_path, [owner_line(99, "Max Muster", "0361 555 99")], "telefon.csv")
+    assert engine.analyse(read(path), erfurt).counts == {"new": 0, "changed": 1, "unchanged": 0}
+    run(path)
+    owner.refresh_from_db()
+    assert owner.phone == "0361 555 99" and Unit.objects.get(street="Domplatz", house_number="99").owner == owner
+    assert engine.analyse(read(path), erfurt).counts["unchanged"] == 1  # a second run changes nothing
+    run(path, "--undo")
+    owner.refresh_from_db()
+    assert owner.phone == "0361 555 01"
+
+
+def test_another_owner_name_is_a_new_owner_without_the_old_ones_consent(tmp_path, erfurt):
+    run(survey(tmp_path, GOOD))
+    old = Unit.objects.get(street="Domplatz", house_number="99").owner
+    Owner.objects.filter(pk=old.pk).update(consent="consented", consent_date="2026-01-10")
+    run(survey(tmp_path, [owner_line(99, "Erika Beispiel", "0361 777")], "verkauf.csv"))
+    unit = Unit.objects.get(street="Domplatz", house_number="99")
+    assert unit.owner.name == "Erika Beispiel" and unit.owner.consent == "unknown" and unit.owner.pk != old.pk
+    assert Owner.objects.get(pk=old.pk).consent == "consented"  # the old record is left alone
+    run(survey(tmp_path, GOOD), "--undo")
+    assert Unit.objects.get(street="Domplatz", house_number="99").owner_id == old.pk
+    assert not Owner.objects.filter(name="Erika Beispiel").exists()
+
+
+def test_a_unit_without_owner_gets_one_from_the_file(tmp_path):
+    run(survey(tmp_path, GOOD))  # Marktstr. 201 has no owner
+    run(survey(tmp_path, ["Marktstr.;201;1.250,0;;genutzt;;Gastronomie;Gastro GmbH;03611234;642300;5649500"],
+               "eigentuemer.csv"))
+    assert Unit.objects.get(street="Marktstr.", house_number="201").owner.name == "Gastro GmbH"

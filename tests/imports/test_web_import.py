@@ -52,6 +52,7 @@ def test_upload_mapping_background_check_then_import(manager, work_off_queue):
     work_off_queue()
     checked = manager.get(batch_url).content.decode()
     assert "Zeile 2, Spalte Fläche m2: „ca. 80“ ist keine Zahl." in checked and 'id="commit"' not in checked
+    assert "2 Zeilen" in checked and "0 neu" not in checked  # no counts for a file that will not be imported
     errors_csv = manager.get(batch_url + "fehler.csv").content.decode("utf-8-sig")
     assert "2;Fläche m2;„ca. 80“ ist keine Zahl." in errors_csv
     manager.post(batch_url + "importieren/")

@@ -44,13 +44,15 @@ class ImportRefused(ValueError):
 def _check(table, municipality, mapping, progress):
     """Stage and check the file; returns the preview and the mapped fields (None if unusable)."""
     preview = Preview()
-    mapping = mapping or values.suggest_mapping(table.columns)
+    mapping = values.suggest_mapping(table.columns) if mapping is None else mapping
     # field names become SQL column names in staging.py: only ours pass (a preset may come from the admin)
     mapping = {column: target for column, target in mapping.items() if target in values.FIELDS}
     ignored = [column for column in table.columns if column not in mapping]
     if ignored:
         preview.notices.append("Nicht zugeordnete Spalten werden ignoriert: " + ", ".join(ignored))
     column_of = {}
+    for column in mapping.keys() - set(table.columns):  # a saved preset for another layout
+        preview.error(1, column, "Diese Spalte der Zuordnung fehlt in der Datei.")
     for column, target in mapping.items():
         if target in column_of:
             preview.error(1, column, f"Auch die Spalte „{column_of[target]}“ ist diesem Feld zugeordnet.")

@@ -57,6 +57,9 @@ def _encoding(path):
     decoder, utf8, umlauts, cp1252 = codecs.getincrementaldecoder("utf-8")(), True, False, True
     with open(path, "rb") as source:
         for chunk in iter(lambda: source.read(CHUNK_BYTES), b""):
+            if b"\x00" in chunk:  # UTF-16 (Excel's "Unicode text") or not text at all
+                raise ImportFileError(_("Die Datei ist keine Textdatei in UTF-8 oder Windows-1252 (z. B. UTF-16). "
+                                        "Bitte in Excel als „CSV UTF-8“ speichern."))
             umlauts = umlauts or bool(UTF8_UMLAUT.search(chunk))
             if utf8:
                 try:
@@ -116,8 +119,10 @@ def _cell(value):
 def read_xlsx(path):
     def rows():
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # a stale size in the file would otherwise cut rows off silently
         try:
-            yield from workbook.worksheets[0].iter_rows(values_only=True)
+            yield from sheet.iter_rows(values_only=True)
         finally:
             workbook.close()
 

@@ -12,6 +12,7 @@ progress can be committed while it stages; `session()` drops them afterwards.
 
 import contextlib
 import datetime
+import itertools
 
 from django.db import connection
 from django.utils import timezone
@@ -50,22 +51,28 @@ def _drop():
 
 def stage(table, column_of, progress=None):
     """Copy the file's rows into import_raw (row number, one text column per mapped field, file point);
-    returns how many rows there were."""
+    returns how many rows there were. One COPY per chunk: `progress` may use the connection between them
+    (psycopg holds the connection for the whole of a COPY)."""
     fields = list(column_of)
     sources = [column_of[field] for field in fields]
-    staged = 0
+    records, staged = table.records(), 0
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE import_raw (n integer, {}, file_lon float8, file_lat float8)".format(
             ", ".join(f"{field} text" for field in fields)))
-        with cursor.cursor.copy(f"COPY import_raw (n, {', '.join(fields)}, file_lon, file_lat) FROM STDIN") as copy:
-            for number, cells, point in table.records():
-                copy.write_row((number, *[cells.get(source) or None for source in sources], *(point or (None, None))))
-                staged += 1
-                if progress and staged % PROGRESS_EVERY == 0:
-                    progress(PROGRESS_EVERY)
-    if progress:
-        progress(staged % PROGRESS_EVERY)
+        while chunk := list(itertools.islice(records, PROGRESS_EVERY)):
+            with cursor.cursor.copy(f"COPY import_raw (n, {', '.join(fields)}, file_lon, file_lat) FROM STDIN") as copy:
+                for number, cells, point in chunk:
+                    copy.write_row((number, *[_cell(cells.get(source)) for source in sources],
+                                    *(point or (None, None))))
+            staged += len(chunk)
+            if progress:
+                progress(len(chunk))
     return staged
+
+
+def _cell(value):
+    # PostgreSQL text cannot hold NUL; a stray one (GIS exports have them) must not end the import
+    return value.replace("\x00", "") or None if value else None
 
 
 def decode(fields):
@@ -81,7 +88,7 @@ def decode(fields):
             for (raw,) in cursor.fetchall():
                 try:
                     value = values.parse(field, raw)
-                    if field in limits and value >= limits[field]:
+                    if field in limits and round(value, limits[field][1]) >= limits[field][0]:
                         raise ValueError(f"„{raw}“ ist zu groß.")
                     if isinstance(value, datetime.date) and value > timezone.localdate():
                         raise ValueError(f"„{raw}“ liegt in der Zukunft.")
@@ -96,12 +103,13 @@ def decode(fields):
 
 
 def _number_limits():
-    """The largest value each decimal column holds, so an overflow is a row error, not a crash."""
+    """(first value too large, decimal places) of each decimal column, so an overflow is a row error."""
     limits = {}
     for name in UNIT_FIELDS:
         model_field = Unit._meta.get_field(name)
         if getattr(model_field, "max_digits", None):
-            limits[name] = 10 ** (model_field.max_digits - model_field.decimal_places)
+            # compared after rounding to the column's places: 99999.996 becomes 100000.00 in numeric(7,2)
+            limits[name] = (10 ** (model_field.max_digits - model_field.decimal_places), model_field.decimal_places)
     return limits
 
 

@@ -139,8 +139,18 @@ def boolean(text):
 def email(text):
     try:
         validate_email(text)
+        if len(text) > 254:  # the owner record's column; Django's validator allows 320
+            raise ValidationError("too long")
     except ValidationError:
-        raise ValueError(f"„{text}“ ist keine E-Mail-Adresse.") from None
+        raise ValueError("Keine gültige E-Mail-Adresse.") from None  # the value is personal: not repeated
+    return text
+
+
+def postcode(text):
+    if re.fullmatch(r"\d{4}", text):  # Excel drops the leading zero of 07743 Jena
+        return "0" + text
+    if not re.fullmatch(r"\d{5}", text):
+        raise ValueError(f"„{text}“ ist keine Postleitzahl (fünf Ziffern).")
     return text
 
 
@@ -151,7 +161,7 @@ def text(value):
 PARSERS = {"floor_area": number, "sales_area": number, "frontage": number, "asking_rent": number,
            "x": number, "y": number, "vacant_since": date, "last_checked": date, "status": status,
            "category": category, "floor": floor, "step_free": boolean, "listed_building": boolean,
-           "owner_email": email}
+           "owner_email": email, "postcode": postcode}
 
 
 def parse(field, raw):

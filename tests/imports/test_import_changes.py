@@ -146,16 +146,21 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, settings):
         read(path)
 
 
-def test_a_long_file_reports_its_progress(tmp_path, erfurt):
+def test_a_long_file_reports_its_progress_to_the_batch_while_it_stages(tmp_path, erfurt):
     rows = [line("Fortschrittsgasse", str(n), "genutzt", x=str(642000 + n % 100), y="5649400") for n in range(12_000)]
-    reported = []
-    preview = engine.analyse(read(survey(tmp_path, rows)), erfurt, progress=reported.append)
-    assert not preview.errors and preview.counts["new"] == 12_000
-    assert len(reported) > 1 and sum(reported) == 12_000
-
     batch = ImportBatch.objects.create(municipality=erfurt, file_name="x.csv", rows_total=12_000)
-    progress = jobs.Progress(batch, every=0)
-    progress(5_000)
+    seen = []
+
+    def progress(rows):  # what the job does: write the count to the batch, on the same connection
+        jobs.Progress(batch, every=0)(rows)
+        seen.append(ImportBatch.objects.get(pk=batch.pk).rows_done)
+
+    preview = engine.analyse(read(survey(tmp_path, rows)), erfurt, progress=progress)
+    assert not preview.errors and preview.counts["new"] == 12_000
+    assert len(seen) == 3 and seen[0] > 0  # reported in steps while staging, not only at the end
+
+    counter = jobs.Progress(batch, every=0)
+    counter(5_000)
     batch.refresh_from_db()
     assert batch.rows_done == 5_000 and batch.percent == 42
 
@@ -203,7 +208,7 @@ def test_an_owner_email_that_is_no_address_is_a_row_error(tmp_path, erfurt):
     path.write_text("Straße;Hausnr.;Eigentümer;E-Mail;Rechtswert;Hochwert\n"
                     "Anger;1;Erika Muster;erika.muster(at)example.org;642200;5649400\n", encoding="utf-8")
     assert engine.analyse(read(path), erfurt).error_lines() == [
-        "Zeile 2, Spalte E-Mail: „erika.muster(at)example.org“ ist keine E-Mail-Adresse."]
+        "Zeile 2, Spalte E-Mail: Keine gültige E-Mail-Adresse."]  # the address itself is not repeated
 
 
 def test_two_columns_for_one_field_and_unknown_fields_in_a_preset(tmp_path, erfurt):
@@ -252,3 +257,37 @@ def test_a_unit_without_owner_gets_one_from_the_file(tmp_path):
     run(survey(tmp_path, ["Marktstr.;201;1.250,0;;genutzt;;Gastronomie;Gastro GmbH;03611234;642300;5649500"],
                "eigentuemer.csv"))
     assert Unit.objects.get(street="Marktstr.", house_number="201").owner.name == "Gastro GmbH"
+
+
+@pytest.mark.parametrize(("cells", "column", "message"), [
+    ("99999999,96;;", "Nutzfläche", "„99999999,96“ ist zu groß."),  # rounds to 100000000.0 in numeric(9,1)
+    ("60;123;", "PLZ", "„123“ ist keine Postleitzahl"),
+])
+def test_values_that_do_not_fit_the_register_are_row_errors(tmp_path, erfurt, cells, column, message):
+    path = tmp_path / "werte.csv"
+    path.write_text(f"Straße;Hausnr.;Nutzfläche;PLZ;Nutzung;Rechtswert;Hochwert\nAnger;1;{cells};642200;5649400\n",
+                    encoding="utf-8")
+    errors = engine.analyse(read(path), erfurt).error_lines()
+    assert any(e.startswith(f"Zeile 2, Spalte {column}: {message}") for e in errors), errors
+
+
+def test_a_postcode_without_its_leading_zero_is_completed(tmp_path):
+    path = tmp_path / "plz.csv"
+    path.write_text("Straße;Hausnr.;PLZ;Rechtswert;Hochwert\nAnger;1;9084;642200;5649400\n", encoding="utf-8")
+    run(path)
+    assert Unit.objects.get(street="Anger", house_number="1", postcode="09084")
+
+
+def test_utf16_text_is_refused_clearly(tmp_path):
+    path = tmp_path / "unicode.csv"
+    path.write_bytes("Straße;Hausnr.\nAnger;1\n".encode("utf-16"))
+    with pytest.raises(ImportFileError, match="UTF-16"):
+        read(path)
+
+
+def test_a_preset_for_columns_the_file_lacks_is_refused(tmp_path, erfurt):
+    path = tmp_path / "anders.csv"
+    path.write_text("Straße;Hausnr.;Rechtswert;Hochwert\nAnger;1;642200;5649400\n", encoding="utf-8")
+    mapping = {"Straße": "street", "Nr": "house_number", "Rechtswert": "x", "Hochwert": "y"}
+    assert engine.analyse(read(path), erfurt, mapping).error_lines() == [
+        "Zeile 1, Spalte Nr: Diese Spalte der Zuordnung fehlt in der Datei."]

@@ -102,7 +102,9 @@ def commit(table, municipality, user, file_name, mapping=None, progress=None, ba
         if preview.errors:
             raise ImportRefused(preview)
         with transaction.atomic():
-            # matched inside the transaction, so nobody's edit slips between matching and writing
+            # matched inside the transaction and under the municipality's lock, so no other import
+            # or undo slips between matching and writing
+            writing.lock(municipality)
             preview.errors += staging.match(fields, column_of, municipality)
             if preview.errors:
                 raise ImportRefused(preview)
@@ -121,6 +123,7 @@ def commit(table, municipality, user, file_name, mapping=None, progress=None, ba
 def undo_last(user, municipality):
     """Undo the user's last import batch in the municipality, if nobody changed its units since."""
     access.require_edit(user, municipality.pk)
+    writing.lock(municipality)
     batch = ImportBatch.objects.select_for_update().filter(
         municipality=municipality, created_by=user, state=ImportBatch.State.DONE, undone_at__isnull=True).first()
     if batch is None:

@@ -38,18 +38,24 @@ class Progress:
             self.written = time.monotonic()
 
 
-def start(batch, state):
-    """Queue the batch's next step: the dry run (CHECKING) or the import (IMPORTING)."""
-    ImportBatch.objects.filter(pk=batch.pk).update(state=State.QUEUED, rows_done=0, errors=[])
-    step = check_file if state == State.CHECKING else import_file
-    step.enqueue(batch.pk)
+STEPS = {State.CHECKING: State.QUEUED, State.IMPORTING: State.CHECKED}  # step → state it starts from
 
 
-def _begin(batch_id, state):
-    batch = ImportBatch.objects.select_related("municipality", "created_by").get(pk=batch_id)
-    batch.state = state
-    batch.save(update_fields=["state"])
-    return batch
+def start(batch, step):
+    """Queue the batch's next step, the dry run (CHECKING) or the import (IMPORTING); False when the
+    batch is not where that step starts (a second click, another tab)."""
+    moved = ImportBatch.objects.filter(pk=batch.pk, state=STEPS[step]).update(
+        state=State.QUEUED, rows_done=0, errors=[], step=step)
+    if moved:
+        (check_file if step == State.CHECKING else import_file).enqueue(batch.pk)
+    return bool(moved)
+
+
+def _begin(batch_id, step):
+    """The batch, now in `step`; None when it is not queued for it (the job ran already)."""
+    if not ImportBatch.objects.filter(pk=batch_id, state=State.QUEUED, step=step).update(state=step):
+        return None
+    return ImportBatch.objects.select_related("municipality", "created_by").get(pk=batch_id)
 
 
 def _forget_file(batch):
@@ -84,6 +90,8 @@ def _read(batch):
 @task()
 def check_file(batch_id):
     batch = _begin(batch_id, State.CHECKING)
+    if batch is None:
+        return None
     try:
         preview = engine.analyse(_read(batch), batch.municipality, batch.mapping, Progress(batch))
     except ImportFileError as refused:
@@ -97,6 +105,8 @@ def check_file(batch_id):
 @task()
 def import_file(batch_id):
     batch = _begin(batch_id, State.IMPORTING)
+    if batch is None:
+        return None
     try:
         engine.commit(_read(batch), batch.municipality, batch.created_by, batch.file_name, batch.mapping,
                       Progress(batch), batch=batch)

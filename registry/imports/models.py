@@ -22,6 +22,7 @@ class ImportBatch(models.Model):
     RUNNING = (State.QUEUED, State.CHECKING, State.IMPORTING)
 
     state = models.CharField(_("Stand"), max_length=12, choices=State.choices, default=State.QUEUED)
+    step = models.CharField(max_length=12, choices=State.choices, default=State.CHECKING, editable=False)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, verbose_name=_("Gemeinde"))
     file_name = models.CharField(_("Datei"), max_length=255)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,

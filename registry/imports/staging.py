@@ -199,13 +199,25 @@ def row_errors(fields, column_of, municipality, locate):
                           WHERE m.id = %s AND r.location IS NOT NULL AND NOT ST_Covers(m.boundary, r.location)""",
                        [f"Der Punkt liegt nicht in {municipality.name}.", municipality.pk]))
     id_column, street_column = column_of.get("external_id", ""), column_of["street"]
-    checks.append(("""SELECT n, CASE WHEN external_id IS NOT NULL THEN %s ELSE %s END,
+    checks.append((f"""SELECT n, CASE WHEN external_id IS NOT NULL THEN %s ELSE %s END,
                         'Doppelt in der Datei (wie Zeile ' || first || ').'
                       FROM (SELECT n, external_id, min(n) OVER (PARTITION BY coalesce(
-                              external_id, registry_address_key(street, house_number))) AS first
-                            FROM import_rows) k
+                              external_id, {address_key("r", fields)})) AS first
+                            FROM import_rows r) k
                       WHERE n > first""", [id_column, street_column]))
     return _collect(checks)
+
+
+def address_key(alias, fields):
+    """The matching key of a row or unit: the address, and the floor too when the file says it
+    (an upper-floor shop in the same house is another unit)."""
+    key = f"registry_address_key({alias}.street, {alias}.house_number)"
+    return f"{key} || '|' || coalesce({alias}.floor, 'EG')" if "floor" in fields else key
+
+
+# The day a status from the file begins: "leer seit" for a vacancy, otherwise the day of the import
+# (a leftover "leer seit" beside "genutzt" must not date the new use). Two parameters: today, today.
+STATUS_DATE = "CASE WHEN registry_counts_as_vacant(r.status) THEN coalesce(r.vacant_since, %s) ELSE %s END"
 
 
 def _collect(checks):
@@ -238,16 +250,22 @@ def match(fields, column_of, municipality):
         cursor.execute(f"""
           CREATE TEMP TABLE import_matches AS
           WITH existing AS (
-            SELECT id, external_id, registry_address_key(street, house_number) AS key
-            FROM units_unit WHERE municipality_id = %s),
+            SELECT id, external_id, {address_key("u", fields)} AS key
+            FROM units_unit u WHERE municipality_id = %s),
           by_id AS (SELECT DISTINCT ON (external_id) external_id, id FROM existing
                     WHERE external_id <> '' ORDER BY external_id, id),
-          by_key AS (SELECT DISTINCT ON (key) key, id FROM existing ORDER BY key, id),
+          by_key AS (SELECT key, min(id) AS id, count(*) AS units, max(external_id) AS external_id
+                     FROM existing GROUP BY key),
           found AS (
-            SELECT r.n, coalesce(i.id, k.id) AS unit_id FROM import_rows r
+            -- the address decides only where no ID says otherwise: a row's ID that differs from the
+            -- unit's is another unit at that address
+            SELECT r.n, coalesce(i.id, CASE WHEN k.units = 1 AND (r.external_id IS NULL OR k.external_id = '')
+                                            THEN k.id END) AS unit_id,
+                   i.id IS NULL AND r.external_id IS NULL AND k.units > 1 AS ambiguous
+            FROM import_rows r
             LEFT JOIN by_id i ON i.external_id = r.external_id
-            LEFT JOIN by_key k ON k.key = registry_address_key(r.street, r.house_number))
-          SELECT f.n, f.unit_id, CASE WHEN f.unit_id IS NULL THEN 'new'
+            LEFT JOIN by_key k ON k.key = {address_key("r", fields)})
+          SELECT f.n, f.unit_id, f.ambiguous, CASE WHEN f.unit_id IS NULL THEN 'new'
                                       WHEN {differences} THEN 'changed' ELSE 'unchanged' END AS action,
                  r.status IS NOT NULL AND r.status <> u.status AS status_changed
           FROM found f JOIN import_rows r USING (n) LEFT JOIN units_unit u ON u.id = f.unit_id
@@ -262,16 +280,21 @@ def match(fields, column_of, municipality):
           FROM import_matches m JOIN import_rows r USING (n) JOIN units_unit u ON u.id = m.unit_id
           WHERE coalesce(r.sales_area, u.sales_area) > coalesce(r.floor_area, u.floor_area)""",
                        [column_of.get("sales_area") or column_of["floor_area"]]))
+    today = timezone.localdate()
+    where = "unter dieser Adresse in diesem Geschoss" if "floor" in fields else "unter dieser Adresse"
     return _collect(checks + [
         ("""SELECT n, %s, 'Trifft dieselbe Einheit wie Zeile ' || first || '.'
             FROM (SELECT n, unit_id, min(n) OVER (PARTITION BY unit_id) AS first FROM import_matches
                   WHERE unit_id IS NOT NULL) m WHERE n > first""", [column_of["street"]]),
-        ("""SELECT m.n, %s, 'Der Statuswechsel am ' || to_char(coalesce(r.vacant_since, %s), 'DD.MM.YYYY')
+        ("SELECT n, %s, %s FROM import_matches WHERE ambiguous",
+         [column_of["street"], f"Im Register gibt es mehrere Einheiten {where}; "
+                               "bitte eine Objektnummer (externe ID) oder das Geschoss angeben."]),
+        (f"""SELECT m.n, %s, 'Der Statuswechsel am ' || to_char({STATUS_DATE}, 'DD.MM.YYYY')
                    || ' liegt vor dem Beginn des aktuellen Status (' || to_char(o.valid_from, 'DD.MM.YYYY') || ').'
             FROM import_matches m JOIN import_rows r USING (n)
             JOIN units_occupancy o ON o.unit_id = m.unit_id AND o.valid_to IS NULL
-            WHERE m.status_changed AND coalesce(r.vacant_since, %s) < o.valid_from""",
-         [date_column, timezone.localdate(), timezone.localdate()]),
+            WHERE m.status_changed AND {STATUS_DATE} < o.valid_from""",
+         [date_column, today, today, today, today]),
     ])
 
 

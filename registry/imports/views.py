@@ -122,7 +122,8 @@ def commit(request, pk):
         messages.error(request, "Nur eine fehlerfrei geprüfte Datei kann importiert werden.")
         return redirect("imports:batch", batch.pk)
     access.require_edit(request.user, batch.municipality_id)
-    jobs.start(batch, ImportBatch.State.IMPORTING)
+    if not jobs.start(batch, ImportBatch.State.IMPORTING):
+        messages.error(request, "Dieser Import läuft schon oder ist fertig.")
     return redirect("imports:batch", batch.pk)
 
 

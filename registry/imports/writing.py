@@ -15,7 +15,7 @@ from django.utils import timezone
 from registry.owners.models import Owner
 from registry.units.models import Occupancy, Unit
 
-from .staging import NEW_OWNER, UNIT_FIELDS
+from .staging import NEW_OWNER, STATUS_DATE, UNIT_FIELDS
 
 
 class UndoRefused(Exception):
@@ -35,6 +35,16 @@ def _bulk(cursor):
     cursor.execute(f"SET CONSTRAINTS {BULK_CHECKS} IMMEDIATE")
     cursor.execute(f"SET CONSTRAINTS {BULK_CHECKS} DEFERRED")
     cursor.execute("SET LOCAL registry.bulk_import = 'off'")
+
+
+def lock(municipality):
+    """One import or undo at a time per municipality, until the transaction ends: two imports matching
+    at once would both take a unit for new."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, municipality.pk])
+
+
+IMPORT_LOCK = 7_361  # the first key of the advisory lock: ours, not another feature's
 
 
 def _insert(cursor, model, provided, source, source_params=(), returning=None):
@@ -61,7 +71,7 @@ def write(batch, user, municipality, fields):
     """New units with owners and first intervals, changed attributes, status changes; fills `batch`'s record."""
     today, now, note = timezone.localdate(), timezone.now(), f"Import {batch.file_name}"
     status = "coalesce(r.status, 'occupied')"
-    valid_from = f"CASE WHEN {status} <> 'occupied' THEN coalesce(r.vacant_since, %s) ELSE %s END"
+    valid_from = STATUS_DATE  # NULL status (a new unit without one) counts as not vacant: today
     given = [field for field in UNIT_FIELDS if field in fields]  # unit columns the file has
     with connection.cursor() as cursor, _bulk(cursor):
         cursor.execute("""
@@ -94,7 +104,7 @@ def write(batch, user, municipality, fields):
         batch.created_unit_ids = cursor.fetchone()[0]
 
         batch.owner_changes = _change_owners(cursor, user, now)
-        before = [*given, "owner_id"]
+        before = [*given, "owner_id", "subcategory"]  # a new category clears the branch (Unit.clean)
         cursor.execute(f"""
           SELECT coalesce(json_object_agg(u.id, json_build_object(
                    'version', u.version + 1,
@@ -104,6 +114,8 @@ def write(batch, user, municipality, fields):
         assignments = "".join(f"{f} = coalesce(r.{f}, u.{f}), " for f in given)
         cursor.execute(f"""
           UPDATE units_unit u SET {assignments} owner_id = coalesce(io.owner_id, u.owner_id),
+                                  subcategory = CASE WHEN r.category IS DISTINCT FROM u.category
+                                                     AND r.category IS NOT NULL THEN '' ELSE u.subcategory END,
                                   version = u.version + 1, updated_at = %s, updated_by_id = %s
           FROM import_matches m JOIN import_rows r USING (n) LEFT JOIN import_owners io USING (n)
           WHERE m.unit_id = u.id AND m.action = 'changed'""", [now, user.pk])
@@ -142,21 +154,23 @@ def _change_owners(cursor, user, now):
                                        '{{}}') FROM owners_owner o WHERE EXISTS (SELECT 1 {kept})""")
     before = cursor.fetchone()[0]
     cursor.execute(f"""UPDATE owners_owner o SET phone = coalesce(r.owner_phone, o.phone),
-                                                 email = coalesce(r.owner_email, o.email) {kept}""")
-    return {"created": [pk for (pk,) in created], "before": before}
+                                                 email = coalesce(r.owner_email, o.email) {kept}
+                       RETURNING o.id, o.phone, o.email""")
+    after = {str(pk): {"phone": phone, "email": email} for pk, phone, email in cursor.fetchall()}
+    return {"created": [pk for (pk,) in created], "before": before, "after": after}
 
 
 def _change_statuses(cursor, user, today, now, note):
     """As units.services.change_status, for all rows at once: close the open interval on the row's
     date and open a new one; a change on the open interval's first day corrects it instead."""
-    cursor.execute("""
+    cursor.execute(f"""
       CREATE TEMP TABLE import_status AS
       SELECT m.unit_id, r.status, CASE WHEN r.status = 'occupied' THEN coalesce(r.category, '') ELSE '' END AS category,
-             coalesce(r.vacant_since, %s) AS on_date, o.id AS current_id, o.valid_from,
+             {STATUS_DATE} AS on_date, o.id AS current_id, o.valid_from,
              o.status AS old_status, o.category AS old_category, o.note AS old_note
       FROM import_matches m JOIN import_rows r USING (n)
       JOIN units_occupancy o ON o.unit_id = m.unit_id AND o.valid_to IS NULL
-      WHERE m.status_changed""", [today])
+      WHERE m.status_changed""", [today, today])
     cursor.execute("""
       UPDATE units_occupancy o SET status = s.status, category = s.category, note = %s,
                                    recorded_by_id = %s, recorded_at = %s
@@ -176,44 +190,67 @@ def _change_statuses(cursor, user, today, now, note):
 
 
 def undo(batch):
-    """Take the batch back: delete its new units (and their owners), reopen what its status changes
-    closed, restore the attributes it changed. Refused when anyone edited those units since."""
+    """Take the batch back: delete its new units and the owners it created, reopen what its status
+    changes closed, restore attributes, owner links and contacts. Refused, with nothing changed, when
+    anyone edited those units or owners since, or uses them elsewhere (a listing, a consent)."""
     created, changed = batch.created_unit_ids, json.dumps(batch.previous_values)
     statuses = {"opened": [], "closed": [], "corrected": {}, **batch.status_changes}
+    owners = {"created": [], "before": {}, "after": {}, **batch.owner_changes}
     with connection.cursor() as cursor:
+        cursor.execute("""SELECT id FROM units_unit WHERE id = ANY(%s) OR id IN (SELECT key::bigint
+                          FROM json_each(%s::json)) ORDER BY id FOR UPDATE""", [created, changed])
         cursor.execute("""
           SELECT EXISTS (SELECT 1 FROM units_unit WHERE id = ANY(%s) AND version <> 1)
               OR EXISTS (SELECT 1 FROM units_unit u JOIN json_each(%s::json) e ON u.id = e.key::bigint
-                         WHERE u.version <> (e.value->>'version')::int)""", [created, changed])
+                         WHERE u.version <> (e.value->>'version')::int)
+              OR EXISTS (SELECT 1 FROM owners_owner o JOIN json_each(%s::json) a ON o.id = a.key::bigint
+                         WHERE (o.phone, o.email) IS DISTINCT FROM (a.value->>'phone', a.value->>'email'))""",
+                       [created, changed, json.dumps(owners["after"])])
         if cursor.fetchone()[0]:
             raise UndoRefused("Einheiten aus diesem Import wurden inzwischen bearbeitet; der Import bleibt bestehen.")
-        cursor.execute("SELECT coalesce(array_agg(owner_id), '{}') FROM units_unit "
-                       "WHERE id = ANY(%s) AND owner_id IS NOT NULL", [created])
-        owners = cursor.fetchone()[0]
+        cursor.execute("""
+          SELECT coalesce(array_agg(id), '{}'), coalesce(bool_or(consent <> 'unknown' OR user_id IS NOT NULL), false)
+          FROM owners_owner WHERE id = ANY(%s) OR id IN (SELECT owner_id FROM units_unit WHERE id = ANY(%s))""",
+                       [owners["created"], created])
+        doomed_owners, owners_in_use = cursor.fetchone()
+        if owners_in_use:
+            raise UndoRefused("Für Eigentümer aus diesem Import wurde inzwischen eine Einwilligung oder ein Zugang "
+                              "erfasst; der Import bleibt bestehen.")
         try:
             with transaction.atomic(), _bulk(cursor):
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a unit used elsewhere fails here, not at commit
-                cursor.execute("DELETE FROM units_occupancy WHERE unit_id = ANY(%s)", [created])
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # anything used elsewhere fails here, not at commit
+                cursor.execute("DELETE FROM units_occupancy WHERE unit_id = ANY(%s) OR id = ANY(%s)",
+                               [created, statuses["opened"]])
                 cursor.execute("DELETE FROM units_unit WHERE id = ANY(%s)", [created])
-                cursor.execute("DELETE FROM owners_owner WHERE id = ANY(%s)", [owners])
+                cursor.execute("UPDATE units_occupancy SET valid_to = NULL WHERE id = ANY(%s)", [statuses["closed"]])
+                cursor.execute("""
+                  UPDATE units_occupancy o SET status = c.value->>'status', category = c.value->>'category',
+                                               note = c.value->>'note'
+                  FROM json_each(%s::json) c WHERE o.id = c.key::bigint""", [json.dumps(statuses["corrected"])])
+                _restore_units(cursor, batch.previous_values)
+                cursor.execute("""
+                  UPDATE owners_owner o SET phone = b.value->>'phone', email = b.value->>'email'
+                  FROM json_each(%s::json) b WHERE o.id = b.key::bigint""", [json.dumps(owners["before"])])
+                cursor.execute("DELETE FROM owners_owner WHERE id = ANY(%s)", [doomed_owners])
+                cursor.execute("""SELECT count(*) FROM units_unit u WHERE u.id IN (SELECT key::bigint FROM
+                                  json_each(%s::json)) AND NOT EXISTS (SELECT 1 FROM units_occupancy o
+                                  WHERE o.unit_id = u.id AND o.valid_to IS NULL)""", [changed])
+                if cursor.fetchone()[0]:
+                    raise IntegrityError("Rücknahme: Einheiten ohne aktuellen Status.")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         except IntegrityError:
-            raise UndoRefused("Einheiten aus diesem Import werden inzwischen verwendet (z. B. in einem Angebot); "
-                              "der Import bleibt bestehen.") from None
-        cursor.execute("DELETE FROM units_occupancy WHERE id = ANY(%s)", [statuses["opened"]])
-        cursor.execute("UPDATE units_occupancy SET valid_to = NULL WHERE id = ANY(%s)", [statuses["closed"]])
-        cursor.execute("""
-          UPDATE units_occupancy o SET status = c.value->>'status', category = c.value->>'category',
-                                       note = c.value->>'note'
-          FROM json_each(%s::json) c WHERE o.id = c.key::bigint""", [json.dumps(statuses["corrected"])])
-        fields = next((list(record["before"]) for record in batch.previous_values.values()), [])
-        fields = [field for field in fields if field in (*UNIT_FIELDS, "owner_id")]
-        cursor.execute(f"""
-          UPDATE units_unit u SET {''.join(f'{f} = p.{f}, ' for f in fields)} version = u.version + 1
-          FROM json_each(%s::json) e, json_populate_record(NULL::units_unit, e.value->'before') p
-          WHERE u.id = e.key::bigint""", [changed])
-        owners = {"created": [], "before": {}, **batch.owner_changes}
-        cursor.execute("""
-          UPDATE owners_owner o SET phone = b.value->>'phone', email = b.value->>'email'
-          FROM json_each(%s::json) b WHERE o.id = b.key::bigint""", [json.dumps(owners["before"])])
-        cursor.execute("DELETE FROM owners_owner WHERE id = ANY(%s)", [owners["created"]])
+            raise UndoRefused("Einheiten aus diesem Import werden inzwischen anderswo verwendet (z. B. in einem "
+                              "Angebot); der Import bleibt bestehen.") from None
+
+
+def _restore_units(cursor, previous_values):
+    """Each unit gets back the fields its own record holds (records of older batches differ in fields)."""
+    fields = sorted({field for record in previous_values.values() for field in record["before"]}
+                    & {*UNIT_FIELDS, "owner_id", "subcategory"})
+    if not fields:
+        return
+    assignments = "".join(f"{f} = CASE WHEN e.value->'before' ? '{f}' THEN p.{f} ELSE u.{f} END, " for f in fields)
+    cursor.execute(f"""
+      UPDATE units_unit u SET {assignments} version = u.version + 1
+      FROM jsonb_each(%s::jsonb) e, jsonb_populate_record(NULL::units_unit, e.value->'before') p
+      WHERE u.id = e.key::bigint""", [json.dumps(previous_values)])

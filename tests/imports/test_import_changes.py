@@ -1,6 +1,7 @@
 """Imports that change what is there: status changes and their undo, round trips of our own exports,
 formula-looking cells, limits of size and value, and the progress a long import reports."""
 
+import datetime
 import io
 import zipfile
 
@@ -291,3 +292,72 @@ def test_a_preset_for_columns_the_file_lacks_is_refused(tmp_path, erfurt):
     mapping = {"Straße": "street", "Nr": "house_number", "Rechtswert": "x", "Hochwert": "y"}
     assert engine.analyse(read(path), erfurt, mapping).error_lines() == [
         "Zeile 1, Spalte Nr: Diese Spalte der Zuordnung fehlt in der Datei."]
+
+
+def test_a_row_with_another_id_at_a_known_address_is_another_unit(tmp_path, erfurt):
+    path = tmp_path / "ids.csv"
+    path.write_text("Objektnr;Straße;Hausnr.;Geschoss;Rechtswert;Hochwert\nA-1;Domplatz;98;EG;642200;5649400\n",
+                    encoding="utf-8")
+    run(path)
+    path.write_text("Objektnr;Straße;Hausnr.;Geschoss;Rechtswert;Hochwert\nA-1;Domplatz;98;EG;642200;5649400\n"
+                    "A-2;Domplatz;98;OG;642200;5649400\n", encoding="utf-8")
+    assert engine.analyse(read(path), erfurt).counts == {"new": 1, "changed": 0, "unchanged": 1}
+    run(path)
+    assert sorted(Unit.objects.filter(street="Domplatz", house_number="98").values_list("external_id", "floor")) == [
+        ("A-1", "EG"), ("A-2", "OG")]
+
+
+def test_two_units_at_one_address_need_an_id_or_the_floor(tmp_path, erfurt):
+    path = tmp_path / "haus.csv"
+    path.write_text("Straße;Hausnr.;Geschoss;Rechtswert;Hochwert\nDomplatz;97;EG;642200;5649400\n"
+                    "Domplatz;97;OG;642200;5649400\n", encoding="utf-8")
+    run(path)
+    without_floor = tmp_path / "ohne.csv"
+    without_floor.write_text("Straße;Hausnr.;Status;Rechtswert;Hochwert\nDomplatz;97;leer;642200;5649400\n",
+                             encoding="utf-8")
+    assert engine.analyse(read(without_floor), erfurt).error_lines() == [
+        "Zeile 2, Spalte Straße: Im Register gibt es mehrere Einheiten unter dieser Adresse; bitte eine "
+        "Objektnummer (externe ID) oder das Geschoss angeben."]
+    assert engine.analyse(read(path), erfurt).counts["unchanged"] == 2  # with the floor, each is found
+
+
+def test_a_leftover_vacancy_date_does_not_date_a_new_use(tmp_path):
+    run(survey(tmp_path, GOOD))  # Domplatz 99 vacant since 01.03.2024
+    run(survey(tmp_path, [line("Domplatz", "99", "genutzt", "01.03.2024", area="120,5")], "vermietet.csv"))
+    unit = Unit.objects.get(street="Domplatz", house_number="99")
+    assert history(unit)[-1][1] == datetime.date.today() and unit.status == "occupied"
+
+
+def test_a_new_category_clears_a_branch_that_no_longer_fits(tmp_path, users):
+    from registry.units import services
+
+    run(survey(tmp_path, GOOD))
+    unit = Unit.objects.get(street="Marktstr.", house_number="201")  # Gastronomie
+    Unit.objects.filter(pk=unit.pk).update(subcategory="restaurant")
+    run(survey(tmp_path, ["Marktstr.;201;1.250,0;;genutzt;;Einzelhandel;;;642300;5649500"], "nutzung.csv"))
+    unit.refresh_from_db()
+    assert unit.category == "retail" and unit.subcategory == ""
+    services.update_unit(users["stadt-erfurt"], unit.pk, unit.version, name="Laden")  # still valid for the model
+
+
+def test_undo_is_refused_once_an_imported_owner_has_consented(tmp_path):
+    run(survey(tmp_path, GOOD))
+    Owner.objects.filter(name="Max Muster").update(consent="consented", consent_date="2026-11-20")
+    with pytest.raises(CommandError, match="Einwilligung"):
+        run(survey(tmp_path, GOOD), "--undo")
+    assert Unit.objects.filter(street="Domplatz", house_number="99").exists()
+
+
+def test_undo_of_a_batch_recorded_before_imports_became_jobs(erfurt, users):
+    a, b = Unit.objects.filter(municipality=erfurt).order_by("id")[:2]
+    old_area, old_name = a.floor_area, b.name
+    Unit.objects.filter(pk=a.pk).update(floor_area=999, version=a.version + 1)
+    Unit.objects.filter(pk=b.pk).update(name="Geändert", version=b.version + 1)
+    ImportBatch.objects.create(municipality=erfurt, file_name="alt.csv", created_by=users["stadt-erfurt"],
+                               state="done", previous_values={
+                                   str(a.pk): {"version": a.version + 1, "before": {"floor_area": float(old_area)}},
+                                   str(b.pk): {"version": b.version + 1, "before": {"name": old_name}}})
+    engine.undo_last(users["stadt-erfurt"], erfurt)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.floor_area == old_area and b.name == old_name  # each record restores only its own fields

@@ -66,6 +66,8 @@ def test_upload_mapping_background_check_then_import(manager, work_off_queue):
     assert not Unit.objects.filter(street="Domplatz", house_number__in=["90", "91"]).exists()  # a dry run only
     manager.post(batch_url + "importieren/")
     assert manager.get(batch_url + "stand.json").json()["state"] == "queued"
+    second_click = manager.post(batch_url + "importieren/", follow=True).content.decode()
+    assert "Nur eine fehlerfrei geprüfte Datei" in second_click  # queued once, not twice
     work_off_queue()
     assert Unit.objects.filter(street="Domplatz", house_number__in=["90", "91"]).count() == 2
     batch = ImportBatch.objects.get(state="done")

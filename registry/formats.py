@@ -1,4 +1,4 @@
-"""German number formatting for files that are German whatever the request language (PDFs, Excel CSV)."""
+"""Formatting for files that are German whatever the request language (PDFs, Excel CSV)."""
 
 
 def german_number(value, digits=1, strip_zeros=False):
@@ -9,3 +9,10 @@ def german_number(value, digits=1, strip_zeros=False):
     if strip_zeros and "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def spreadsheet_text(value):
+    """Text for a CSV cell that Excel will not run as a formula: a leading = + - @ gets a quote
+    (the SQL exports do the same in registry/exports/queries.py)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -58,7 +58,7 @@ def _begin(batch_id, step):
     return ImportBatch.objects.select_related("municipality", "created_by").get(pk=batch_id)
 
 
-def _forget_file(batch):
+def forget_file(batch):
     """The upload holds owners' names and phone numbers: kept only while a later step still needs it."""
     path = Path(batch.path)
     if batch.path and path.parent.parent == Path(settings.IMPORT_UPLOADS):  # the upload's own folder
@@ -76,7 +76,7 @@ def _finish(batch, state, preview=None, errors=None):
     batch.rows_done = batch.rows_total
     batch.state, batch.finished_at = state, timezone.now()
     if state != State.CHECKED:
-        _forget_file(batch)
+        forget_file(batch)
     batch.save()
 
 
@@ -118,6 +118,6 @@ def import_file(batch_id):
         _finish(batch, State.FAILED, errors=[(0, "–", "Interner Fehler beim Import; es wurde nichts geschrieben.")])
         raise
     batch.rows_done = batch.rows_total
-    _forget_file(batch)
+    forget_file(batch)
     batch.save(update_fields=["rows_done", "path"])
     log.info("import %s: %s new, %s changed", batch.pk, batch.created, batch.changed)

@@ -18,6 +18,7 @@ class ImportBatch(models.Model):
         IMPORTING = "importing", _("wird importiert")
         DONE = "done", _("importiert")
         FAILED = "failed", _("abgebrochen")
+        ARCHIVED = "archived", _("importiert, archiviert (nicht mehr rücknehmbar)")
 
     RUNNING = (State.QUEUED, State.CHECKING, State.IMPORTING)
 

@@ -187,11 +187,15 @@ READERS = {".csv": read_csv, ".txt": read_csv, ".xlsx": read_xlsx, ".geojson": r
            ".json": read_geodata, ".gpkg": read_geodata, ".zip": read_zip}
 
 
+def check_size(size):
+    if size > settings.IMPORT_MAX_MB * 1024 * 1024:
+        raise ImportFileError(_("Die Datei ist größer als %(mb)d MB.") % {"mb": settings.IMPORT_MAX_MB})
+
+
 def read(path):
     """The file's Table; refused with a German message when it cannot be a survey."""
     path = Path(path)
-    if path.stat().st_size > settings.IMPORT_MAX_MB * 1024 * 1024:
-        raise ImportFileError(_("Die Datei ist größer als %(mb)d MB.") % {"mb": settings.IMPORT_MAX_MB})
+    check_size(path.stat().st_size)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ImportFileError(_("Dateityp %(suffix)s wird nicht unterstützt (CSV, XLSX, GeoJSON, GeoPackage, "

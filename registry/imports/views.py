@@ -1,6 +1,7 @@
 """Web import for city managers: upload → column mapping → dry run (a background job) → import (another) → undo."""
 
 import csv
+import shutil
 import uuid
 from pathlib import Path
 
@@ -13,11 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from registry.accounts import access
+from registry.formats import spreadsheet_text
 from registry.places.models import Municipality
 
 from . import engine, jobs, values
 from .models import ImportBatch, MappingPreset
-from .readers import ImportFileError, read
+from .readers import ImportFileError, check_size, read
 
 SAMPLE_ROWS = 3
 FIELD_LABELS = {
@@ -52,15 +54,17 @@ def upload(request):
         municipality = get_object_or_404(municipalities, pk=request.POST.get("municipality"))
         incoming = request.FILES["file"]
         folder = Path(settings.IMPORT_UPLOADS) / uuid.uuid4().hex
-        folder.mkdir(parents=True)
         path = folder / Path(incoming.name).name
-        with open(path, "wb") as target:
-            for chunk in incoming.chunks():
-                target.write(chunk)
         try:
+            check_size(incoming.size)
+            folder.mkdir(parents=True)
+            with open(path, "wb") as target:
+                for chunk in incoming.chunks():
+                    target.write(chunk)
             table = read(path)
         except ImportFileError as refused:
             error = str(refused)
+            shutil.rmtree(folder, ignore_errors=True)  # holds owners' data: not kept for a refused file
         else:
             suggested = values.suggest_mapping(table.columns)
             preset = municipality.mapping_presets.first()  # the latest confirmed one
@@ -135,7 +139,9 @@ def error_list(request, pk):
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     writer.writerow(["Zeile", "Spalte", "Fehler"])
-    writer.writerows(batch.errors)
+    # column names come from the uploaded file
+    writer.writerows([row, spreadsheet_text(column), spreadsheet_text(message)]
+                     for row, column, message in batch.errors)
     return response
 
 

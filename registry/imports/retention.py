@@ -1,0 +1,41 @@
+"""How long an import keeps what it carries: uploaded files hold owners' names and phone numbers,
+batch records hold the previous values that make an undo possible. `manage.py prune_imports` (daily)."""
+
+import datetime
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from .jobs import forget_file
+from .models import ImportBatch
+
+State = ImportBatch.State
+
+
+def prune(days=7, keep_days=90):
+    """Files of imports never carried out (checked but not imported, or abandoned before the mapping
+    was confirmed) go after `days`; after `keep_days` a batch keeps its counts but no previous values,
+    error lists or ids, and can no longer be undone. Returns (files removed, batches archived)."""
+    now = timezone.now()
+    files = 0
+    for batch in ImportBatch.objects.filter(state=State.CHECKED, created_at__lt=now - datetime.timedelta(days)):
+        forget_file(batch)
+        batch.state, batch.finished_at = State.FAILED, now
+        batch.errors = [[0, "–", f"Nach {days} Tagen nicht importiert; die Datei wurde gelöscht."]]
+        batch.save()
+        files += 1
+    uploads = Path(settings.IMPORT_UPLOADS)
+    needed = {Path(path).parent for path in ImportBatch.objects.exclude(path="").values_list("path", flat=True)}
+    oldest = (now - datetime.timedelta(days)).timestamp()
+    for folder in uploads.iterdir() if uploads.exists() else []:
+        if folder.is_dir() and folder not in needed and folder.stat().st_mtime < oldest:
+            shutil.rmtree(folder, ignore_errors=True)
+            files += 1
+    old = ImportBatch.objects.filter(finished_at__lt=now - datetime.timedelta(keep_days))
+    old.filter(state=State.DONE).update(state=State.ARCHIVED)
+    archived = old.exclude(errors=[], previous_values={}, status_changes={}, owner_changes={},
+                           created_unit_ids=[]).update(errors=[], previous_values={}, status_changes={},
+                                                       owner_changes={}, created_unit_ids=[])
+    return files, archived

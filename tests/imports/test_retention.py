@@ -1,0 +1,80 @@
+"""What an import keeps, and for how long: uploads hold owners' data, batch records make undo possible."""
+
+import datetime
+import os
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
+
+from registry.imports import engine
+from registry.imports.models import ImportBatch
+from registry.places.models import Municipality
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def uploads(settings, tmp_path):
+    settings.IMPORT_UPLOADS = tmp_path / "uploads"
+    settings.IMPORT_UPLOADS.mkdir()
+    return settings.IMPORT_UPLOADS
+
+
+@pytest.fixture
+def erfurt():
+    return Municipality.objects.get(ags="16051000")
+
+
+def upload_folder(uploads, name, days_old):
+    folder = uploads / name
+    folder.mkdir()
+    (folder / "erhebung.csv").write_text("Straße;Eigentümer\nAnger;Max Muster\n", encoding="utf-8")
+    old = (timezone.now() - datetime.timedelta(days=days_old)).timestamp()
+    os.utime(folder, (old, old))
+    return folder
+
+
+def test_files_of_imports_never_carried_out_are_deleted_after_a_week(uploads, erfurt):
+    stale, fresh, abandoned = (upload_folder(uploads, n, d) for n, d in (("a", 10), ("b", 10), ("c", 10)))
+    recent = upload_folder(uploads, "d", 1)
+    waiting = ImportBatch.objects.create(municipality=erfurt, file_name="a.csv", state="checked",
+                                         path=str(stale / "erhebung.csv"))
+    ImportBatch.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - datetime.timedelta(days=10))
+    ImportBatch.objects.create(municipality=erfurt, file_name="b.csv", state="checked",
+                               path=str(fresh / "erhebung.csv"))
+    call_command("prune_imports", verbosity=0)
+    assert not stale.exists() and not abandoned.exists()  # abandoned: uploaded, mapping never confirmed
+    assert fresh.exists() and recent.exists()  # still needed / too young
+    waiting.refresh_from_db()
+    assert waiting.state == "failed" and waiting.path == "" and "nicht importiert" in waiting.errors[0][2]
+
+
+def test_after_ninety_days_a_batch_is_archived_and_cannot_be_undone(erfurt, users):
+    batch = ImportBatch.objects.create(municipality=erfurt, file_name="alt.csv", created_by=users["stadt-erfurt"],
+                                       state="done", created=1, created_unit_ids=[1],
+                                       owner_changes={"before": {"1": {"phone": "0361 1"}}},
+                                       finished_at=timezone.now() - datetime.timedelta(days=91))
+    call_command("prune_imports", verbosity=0)
+    batch.refresh_from_db()
+    assert batch.state == "archived" and batch.created == 1
+    assert batch.owner_changes == {} and batch.created_unit_ids == []
+    with pytest.raises(engine.UndoRefused, match="keinen Import"):
+        engine.undo_last(users["stadt-erfurt"], erfurt)
+
+
+def test_a_refused_upload_is_not_kept(client, users, uploads, erfurt):
+    client.force_login(users["stadt-erfurt"])
+    response = client.post("/import/", {"municipality": erfurt.pk,
+                                        "file": SimpleUploadedFile("kopf.csv", b"Strasse;Eigentuemer\n")})
+    assert response.status_code == 400 and "keine Datenzeilen" in response.content.decode()
+    assert not any(uploads.iterdir())
+
+
+def test_the_error_list_defuses_formulas_from_the_file(client, users, erfurt):
+    client.force_login(users["stadt-erfurt"])
+    batch = ImportBatch.objects.create(municipality=erfurt, file_name="x.csv", state="refused",
+                                       errors=[[2, "=HYPERLINK(\"http://evil\")", "„-5“ ist negativ."]])
+    text = client.get(f"/import/{batch.pk}/fehler.csv").content.decode("utf-8-sig")
+    assert "2;\"'=HYPERLINK" in text and ";„-5“" in text

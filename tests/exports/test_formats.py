@@ -23,8 +23,8 @@ def test_geojson_is_an_rfc7946_feature_collection(geojson, token_for):
     assert "crs" not in collection
     assert "GeoBasis-DE / BKG" in collection["attribution"]
     assert collection["generated_at"]
+    assert all(isinstance(feature["id"], int) for feature in collection["features"])
     feature = collection["features"][0]
-    assert isinstance(feature["id"], int)
     lon, lat = feature["geometry"]["coordinates"]
     assert 9.8 < lon < 12.7 and 50.2 < lat < 51.7  # lon/lat order, in Thuringia
     assert all(len(str(c).split(".")[-1]) <= 6 for c in (lon, lat))

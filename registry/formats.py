@@ -12,7 +12,10 @@ def german_number(value, digits=1, strip_zeros=False):
 
 
 def spreadsheet_text(value):
-    """Text for a CSV cell that Excel will not run as a formula: a leading = + - @ gets a quote
-    (the SQL exports do the same in registry/exports/queries.py)."""
+    """Text for a CSV cell that Excel will not run as a formula: a leading = + - @ tab or CR gets a
+    quote (the SQL exports do the same in registry/exports/queries.py)."""
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

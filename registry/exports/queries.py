@@ -118,8 +118,9 @@ def _csv_value(expr, kind):
         return f"to_char({expr}, 'DD.MM.YYYY')"
     if kind == "bool":
         return f"CASE WHEN {expr} THEN 'ja' WHEN NOT {expr} THEN 'nein' END"
-    # Spreadsheet formula injection: a leading = + - @ is defused with a quote.
-    return f"CASE WHEN left({expr}, 1) IN ('=', '+', '-', '@') THEN '''' || {expr} ELSE {expr} END"
+    # Spreadsheet formula injection: a leading = + - @ tab or CR is defused with a quote (formats.FORMULA_STARTS).
+    return (f"CASE WHEN left({expr}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || {expr} "
+            f"ELSE {expr} END")
 
 
 def csv_sql(units, fields, site):

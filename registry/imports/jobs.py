@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -34,18 +35,20 @@ class Progress:
     def __call__(self, rows):
         self.done += rows
         if time.monotonic() - self.written >= self.every:
-            ImportBatch.objects.filter(pk=self.batch_id).update(rows_done=self.done)
+            ImportBatch.objects.filter(pk=self.batch_id).update(rows_done=self.done, touched_at=timezone.now())
             self.written = time.monotonic()
 
 
 STEPS = {State.CHECKING: State.QUEUED, State.IMPORTING: State.CHECKED}  # step → state it starts from
 
 
-def start(batch, step):
-    """Queue the batch's next step, the dry run (CHECKING) or the import (IMPORTING); False when the
-    batch is not where that step starts (a second click, another tab)."""
+@transaction.atomic  # the state and the queued job (a row in the same database) commit together
+def start(batch, step, user):
+    """Queue the batch's next step, the dry run (CHECKING) or the import (IMPORTING), as `user`, who is
+    then recorded as the importer; False when the batch is not where that step starts (a second
+    click, another tab)."""
     moved = ImportBatch.objects.filter(pk=batch.pk, state=STEPS[step]).update(
-        state=State.QUEUED, rows_done=0, errors=[], step=step)
+        state=State.QUEUED, rows_done=0, errors=[], step=step, created_by=user, touched_at=timezone.now())
     if moved:
         (check_file if step == State.CHECKING else import_file).enqueue(batch.pk)
     return bool(moved)
@@ -53,7 +56,8 @@ def start(batch, step):
 
 def _begin(batch_id, step):
     """The batch, now in `step`; None when it is not queued for it (the job ran already)."""
-    if not ImportBatch.objects.filter(pk=batch_id, state=State.QUEUED, step=step).update(state=step):
+    if not ImportBatch.objects.filter(pk=batch_id, state=State.QUEUED, step=step).update(
+            state=step, touched_at=timezone.now()):
         return None
     return ImportBatch.objects.select_related("municipality", "created_by").get(pk=batch_id)
 
@@ -74,9 +78,11 @@ def _finish(batch, state, preview=None, errors=None):
         errors = sorted(preview.errors, key=lambda e: (e[0], e[1]))
     batch.errors = [list(error) for error in errors or []]
     batch.rows_done = batch.rows_total
-    batch.state, batch.finished_at = state, timezone.now()
+    batch.state, batch.finished_at, batch.touched_at = state, timezone.now(), timezone.now()
     if state != State.CHECKED:
         forget_file(batch)
+    # what a rolled-back write left in memory (previous contacts, ids) must not be saved with the batch
+    batch.previous_values, batch.status_changes, batch.owner_changes, batch.created_unit_ids = {}, {}, {}, []
     batch.save()
 
 

@@ -24,6 +24,8 @@ class ImportBatch(models.Model):
 
     state = models.CharField(_("Stand"), max_length=12, choices=State.choices, default=State.QUEUED)
     step = models.CharField(max_length=12, choices=State.choices, default=State.CHECKING, editable=False)
+    # the job's heartbeat: set by every state change and progress report (retention finds dead jobs by it)
+    touched_at = models.DateTimeField(default=timezone.now, editable=False)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, verbose_name=_("Gemeinde"))
     file_name = models.CharField(_("Datei"), max_length=255)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,

@@ -91,7 +91,13 @@ def read_csv(path):
 
     def rows():
         with open(path, encoding=encoding, newline="") as source:
-            yield from csv.reader(source, delimiter=delimiter)
+            reader = csv.reader(source, delimiter=delimiter)
+            try:
+                yield from reader
+            except csv.Error as error:  # e.g. a quote never closed: the rest of the file is one cell
+                raise ImportFileError(_("Zeile %(row)s: die CSV-Datei ist dort nicht lesbar (%(error)s). Oft fehlt "
+                                        "ein schließendes Anführungszeichen.") % {"row": reader.line_num,
+                                                                                   "error": error}) from None
 
     columns = [name.strip() for name in next(rows())]
 
@@ -118,18 +124,20 @@ def _cell(value):
 
 def read_xlsx(path):
     def rows():
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds for a damaged or mislabelled file
+            raise ImportFileError(_("Die Excel-Datei kann nicht gelesen werden.")) from None
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # a stale size in the file would otherwise cut rows off silently
         try:
             yield from sheet.iter_rows(values_only=True)
+        except Exception:
+            raise ImportFileError(_("Die Excel-Datei kann nicht gelesen werden.")) from None
         finally:
             workbook.close()
 
-    try:
-        header = next(rows(), None)
-    except (zipfile.BadZipFile, KeyError, OSError):
-        raise ImportFileError(_("Die Excel-Datei kann nicht gelesen werden.")) from None
+    header = next(rows(), None)
     if not header:
         raise ImportFileError(_("Die Datei ist leer."))
     columns = [_cell(value) for value in header]
@@ -157,7 +165,10 @@ def read_geodata(path):
     def records():
         number = 2
         for skip in range(0, count, CHUNK_FEATURES):
-            frame = geopandas.read_file(path, engine="pyogrio", skip_features=skip, max_features=CHUNK_FEATURES)
+            try:
+                frame = geopandas.read_file(path, engine="pyogrio", skip_features=skip, max_features=CHUNK_FEATURES)
+            except Exception as error:  # pyogrio raises many kinds for unreadable data
+                raise ImportFileError(_("Die Geodatei kann nicht gelesen werden: %(error)s") % {"error": error}) from None
             points = [None] * len(frame)
             if info["geometry_type"]:
                 points = [None if g is None or g.is_empty or g.geom_type != "Point" else (g.x, g.y)
@@ -166,18 +177,21 @@ def read_geodata(path):
             # pandas 3 keeps missing values missing through astype(str)
             attributes = pandas.DataFrame(frame).astype(str).fillna("").replace({"None": "", "nan": "", "NaT": ""})
             for cells, point in zip(attributes.to_dict("records"), points):
-                yield number, {str(k): v.strip() for k, v in cells.items()}, point
+                yield number, {str(k).strip(): v.strip() for k, v in cells.items()}, point
                 number += 1
 
-    return Table([str(name) for name in info["fields"]], records, lambda: count,
+    return Table([str(name).strip() for name in info["fields"]], records, lambda: count,
                  has_geometry=bool(info["geometry_type"]))
 
 
 def read_zip(path):
-    with zipfile.ZipFile(path) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-            raise ImportFileError(_("Das ZIP-Archiv ist entpackt zu groß."))
-        shapefiles = [name for name in archive.namelist() if name.lower().endswith(".shp")]
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
+                raise ImportFileError(_("Das ZIP-Archiv ist entpackt zu groß."))
+            shapefiles = [name for name in archive.namelist() if name.lower().endswith(".shp")]
+    except zipfile.BadZipFile:
+        raise ImportFileError(_("Die Datei ist kein lesbares ZIP-Archiv.")) from None
     if not shapefiles:
         raise ImportFileError(_("Das ZIP-Archiv enthält keine Shapefile (.shp)."))
     return read_geodata(f"zip://{path}!{shapefiles[0]}")

@@ -14,18 +14,24 @@ from .models import ImportBatch
 State = ImportBatch.State
 
 
-def prune(days=7, keep_days=90):
-    """Files of imports never carried out (checked but not imported, or abandoned before the mapping
-    was confirmed) go after `days`; after `keep_days` a batch keeps its counts but no previous values,
-    error lists or ids, and can no longer be undone. Returns (files removed, batches archived)."""
+def prune(days=7, keep_days=90, stale_hours=6):
+    """Files of imports never carried out (checked but not imported, abandoned before the mapping was
+    confirmed, or whose job died with its worker) go after `days` (jobs: `stale_hours`); after
+    `keep_days` a batch keeps its counts but no previous values, error lists or ids, and can no longer
+    be undone. Returns (files removed, batches archived)."""
     now = timezone.now()
     files = 0
-    for batch in ImportBatch.objects.filter(state=State.CHECKED, created_at__lt=now - datetime.timedelta(days)):
-        forget_file(batch)
-        batch.state, batch.finished_at = State.FAILED, now
-        batch.errors = [[0, "–", f"Nach {days} Tagen nicht importiert; die Datei wurde gelöscht."]]
-        batch.save()
-        files += 1
+    given_up = [(State.CHECKED, now - datetime.timedelta(days), f"Nach {days} Tagen nicht importiert; die Datei "
+                                                                "wurde gelöscht."),
+                *[(state, now - datetime.timedelta(hours=stale_hours), "Der Hintergrundjob wurde nicht beendet "
+                   "(Worker angehalten?); es wurde nichts importiert.") for state in ImportBatch.RUNNING]]
+    for state, before, message in given_up:
+        for batch in ImportBatch.objects.filter(state=state, touched_at__lt=before):
+            # only if it is still where we found it: a job may have moved it on meanwhile
+            if ImportBatch.objects.filter(pk=batch.pk, state=state).update(
+                    state=State.FAILED, finished_at=now, errors=[[0, "–", message]], path=""):
+                forget_file(batch)
+                files += 1
     uploads = Path(settings.IMPORT_UPLOADS)
     needed = {Path(path).parent for path in ImportBatch.objects.exclude(path="").values_list("path", flat=True)}
     oldest = (now - datetime.timedelta(days)).timestamp()

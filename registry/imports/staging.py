@@ -12,6 +12,7 @@ progress can be committed while it stages; `session()` drops them afterwards.
 
 import contextlib
 import datetime
+import decimal
 import itertools
 
 from django.db import connection
@@ -88,7 +89,7 @@ def decode(fields):
             for (raw,) in cursor.fetchall():
                 try:
                     value = values.parse(field, raw)
-                    if field in limits and round(value, limits[field][1]) >= limits[field][0]:
+                    if field in limits and _rounded(value, limits[field][1]) >= limits[field][0]:
                         raise ValueError(f"„{raw}“ ist zu groß.")
                     if isinstance(value, datetime.date) and value > timezone.localdate():
                         raise ValueError(f"„{raw}“ liegt in der Zukunft.")
@@ -113,6 +114,11 @@ def _number_limits():
     return limits
 
 
+def _rounded(value, places):
+    """The value as PostgreSQL stores it in numeric(…, places): from the same text, half away from zero."""
+    return decimal.Decimal(_as_text(value)).quantize(decimal.Decimal(1).scaleb(-places), decimal.ROUND_HALF_UP)
+
+
 def _as_text(value):
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -130,7 +136,7 @@ def _typed(field, fields):
     if field in values.PARSERS:
         return f"d_{field}.value::{kind}"
     # our own CSV export defuses formulas as '=…; importing it back must give the original text
-    return f"(CASE WHEN r.{field} ~ '^''[=+@-]' THEN substr(r.{field}, 2) ELSE r.{field} END)::{kind}"
+    return f"(CASE WHEN r.{field} ~ '^''[=+@\t\r-]' THEN substr(r.{field}, 2) ELSE r.{field} END)::{kind}"
 
 
 def _joins(fields):
@@ -215,9 +221,12 @@ def address_key(alias, fields):
     return f"{key} || '|' || coalesce({alias}.floor, 'EG')" if "floor" in fields else key
 
 
-# The day a status from the file begins: "leer seit" for a vacancy, otherwise the day of the import
-# (a leftover "leer seit" beside "genutzt" must not date the new use). Two parameters: today, today.
-STATUS_DATE = "CASE WHEN registry_counts_as_vacant(r.status) THEN coalesce(r.vacant_since, %s) ELSE %s END"
+# The day a status from the file begins: "leer seit" when a vacancy begins with it, otherwise the day of
+# the import (a leftover "leer seit" beside "genutzt" must not date the new use, nor redate a vacancy
+# that only changes its kind). For a new unit there is no current interval (o.status NULL).
+# Two parameters: today, today.
+STATUS_DATE = """CASE WHEN registry_counts_as_vacant(r.status) AND NOT coalesce(registry_counts_as_vacant(o.status), false)
+                 THEN coalesce(r.vacant_since, %s) ELSE %s END"""
 
 
 def _collect(checks):

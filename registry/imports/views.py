@@ -86,6 +86,10 @@ def mapping(request):
     if not state:
         return redirect("imports:upload")
     municipality = get_object_or_404(_municipalities(request.user), pk=state["municipality"])
+    if not Path(state["path"]).exists():  # pruned after days without a confirmed mapping
+        del request.session["import"]
+        messages.error(request, "Die hochgeladene Datei ist nicht mehr vorhanden; bitte erneut hochladen.")
+        return redirect("imports:upload")
     table = read(state["path"])
     if request.method == "POST":
         chosen = {column: request.POST.get(f"map-{index}", "") for index, column in enumerate(table.columns)}
@@ -94,7 +98,7 @@ def mapping(request):
         MappingPreset.objects.update_or_create(municipality=municipality, name=name, defaults={"mapping": chosen})
         batch = ImportBatch.objects.create(municipality=municipality, file_name=state["name"],
                                            created_by=request.user, path=state["path"], mapping=chosen)
-        jobs.start(batch, ImportBatch.State.CHECKING)
+        jobs.start(batch, ImportBatch.State.CHECKING, request.user)
         del request.session["import"]
         return redirect("imports:batch", batch.pk)
     samples = table.sample(SAMPLE_ROWS)
@@ -126,7 +130,7 @@ def commit(request, pk):
         messages.error(request, "Nur eine fehlerfrei geprüfte Datei kann importiert werden.")
         return redirect("imports:batch", batch.pk)
     access.require_edit(request.user, batch.municipality_id)
-    if not jobs.start(batch, ImportBatch.State.IMPORTING):
+    if not jobs.start(batch, ImportBatch.State.IMPORTING, request.user):
         messages.error(request, "Dieser Import läuft schon oder ist fertig.")
     return redirect("imports:batch", batch.pk)
 

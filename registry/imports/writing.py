@@ -71,7 +71,8 @@ def write(batch, user, municipality, fields):
     """New units with owners and first intervals, changed attributes, status changes; fills `batch`'s record."""
     today, now, note = timezone.localdate(), timezone.now(), f"Import {batch.file_name}"
     status = "coalesce(r.status, 'occupied')"
-    valid_from = STATUS_DATE  # NULL status (a new unit without one) counts as not vacant: today
+    # a new unit has no current interval: its vacancy starts on "leer seit"; other statuses today
+    valid_from = "CASE WHEN registry_counts_as_vacant(r.status) THEN coalesce(r.vacant_since, %s) ELSE %s END"
     given = [field for field in UNIT_FIELDS if field in fields]  # unit columns the file has
     with connection.cursor() as cursor, _bulk(cursor):
         cursor.execute("""

@@ -73,12 +73,14 @@ def test_undo_restores_changed_attributes_and_is_refused_after_an_edit(tmp_path,
     assert float(Unit.objects.get(street="Domplatz", house_number="99").floor_area) == 210
 
 
-def test_a_status_change_dated_before_the_current_status_is_refused(tmp_path, erfurt):
-    run(survey(tmp_path, GOOD))
-    preview = engine.analyse(read(survey(tmp_path, [line("Domplatz", "99", "in Verhandlung", "01.01.2020", "120,5")],
-                                         "alt.csv")), erfurt)
-    assert preview.error_lines() == ["Zeile 2, Spalte leer seit: Der Statuswechsel am 01.01.2020 liegt vor dem "
-                                     "Beginn des aktuellen Status (01.03.2024)."]
+def test_a_vacancy_dated_before_the_current_use_began_is_refused(tmp_path, erfurt):
+    run(survey(tmp_path, GOOD))  # Marktstr. 201: in use since today
+    path = survey(tmp_path, [line("Marktstr.", "201", "leer", "01.01.2020", area="1250", x="642300", y="5649500")],
+                  "alt.csv")
+    today = datetime.date.today().strftime("%d.%m.%Y")
+    assert engine.analyse(read(path), erfurt).error_lines() == [
+        f"Zeile 2, Spalte leer seit: Der Statuswechsel am 01.01.2020 liegt vor dem Beginn des aktuellen Status "
+        f"({today})."]
 
 
 def test_two_rows_for_one_unit_are_refused(tmp_path, erfurt):
@@ -361,3 +363,41 @@ def test_undo_of_a_batch_recorded_before_imports_became_jobs(erfurt, users):
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.floor_area == old_area and b.name == old_name  # each record restores only its own fields
+
+
+
+def test_a_frontage_that_rounds_past_its_column_is_a_row_error(tmp_path, erfurt):
+    path = tmp_path / "front.csv"
+    path.write_text("Straße;Hausnr.;Schaufensterfront;Rechtswert;Hochwert\nAnger;1;99999,95;642200;5649400\n",
+                    encoding="utf-8")
+    assert engine.analyse(read(path), erfurt).error_lines() == [
+        "Zeile 2, Spalte Schaufensterfront: „99999,95“ ist zu groß."]
+
+
+def test_a_vacancy_changing_its_kind_keeps_its_start_and_is_dated_today(tmp_path, erfurt):
+    run(survey(tmp_path, GOOD))  # Domplatz 99 vacant since 01.03.2024
+    path = survey(tmp_path, [line("Domplatz", "99", "in Verhandlung", "01.01.2022", area="120,5")], "reserviert.csv")
+    assert not engine.analyse(read(path), erfurt).errors
+    run(path)
+    unit = Unit.objects.get(street="Domplatz", house_number="99")
+    assert unit.status == "reserved" and str(unit.vacant_since) == "2024-03-01"
+    assert history(unit)[-1][1] == datetime.date.today()
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("kaputt.zip", b"PK kein Archiv", "kein lesbares ZIP-Archiv"),
+    ("kaputt.xlsx", b"kein Excel", "Excel-Datei kann nicht gelesen werden"),
+])
+def test_damaged_archives_are_refused_clearly(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=message):
+        read(path)
+
+
+def test_an_unclosed_quote_is_refused_with_its_row(tmp_path, erfurt, settings):
+    path = tmp_path / "zitat.csv"
+    path.write_text("Straße;Hausnr.;Rechtswert;Hochwert\nAnger;1;642200;5649400\n\"Anger;2;" + "x" * 140_000 + "\n",
+                    encoding="utf-8")
+    with pytest.raises(ImportFileError, match="Zeile 3: die CSV-Datei ist dort nicht lesbar"):
+        engine.analyse(read(path), erfurt)

@@ -41,7 +41,7 @@ def test_files_of_imports_never_carried_out_are_deleted_after_a_week(uploads, er
     recent = upload_folder(uploads, "d", 1)
     waiting = ImportBatch.objects.create(municipality=erfurt, file_name="a.csv", state="checked",
                                          path=str(stale / "erhebung.csv"))
-    ImportBatch.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - datetime.timedelta(days=10))
+    ImportBatch.objects.filter(pk=waiting.pk).update(touched_at=timezone.now() - datetime.timedelta(days=10))
     ImportBatch.objects.create(municipality=erfurt, file_name="b.csv", state="checked",
                                path=str(fresh / "erhebung.csv"))
     call_command("prune_imports", verbosity=0)
@@ -78,3 +78,17 @@ def test_the_error_list_defuses_formulas_from_the_file(client, users, erfurt):
                                        errors=[[2, "=HYPERLINK(\"http://evil\")", "„-5“ ist negativ."]])
     text = client.get(f"/import/{batch.pk}/fehler.csv").content.decode("utf-8-sig")
     assert "2;\"'=HYPERLINK" in text and ";„-5“" in text
+
+
+def test_a_job_whose_worker_died_is_given_up_after_hours_but_a_live_one_is_not(uploads, erfurt):
+    dead, alive = upload_folder(uploads, "tot", 1), upload_folder(uploads, "lebt", 1)
+    hours_ago = timezone.now() - datetime.timedelta(hours=7)
+    stuck = ImportBatch.objects.create(municipality=erfurt, file_name="a.csv", state="importing",
+                                       path=str(dead / "erhebung.csv"), touched_at=hours_ago)
+    running = ImportBatch.objects.create(municipality=erfurt, file_name="b.csv", state="importing",
+                                         path=str(alive / "erhebung.csv"), created_at=hours_ago)
+    call_command("prune_imports", verbosity=0)
+    stuck.refresh_from_db()
+    running.refresh_from_db()
+    assert stuck.state == "failed" and not dead.exists() and "nicht beendet" in stuck.errors[0][2]
+    assert running.state == "importing" and alive.exists()  # uploaded long ago, but its job reports progress

@@ -1,11 +1,14 @@
 """The web import: upload → mapping → background dry run with errors → fix → background import, preset kept."""
 
 import re
+import shutil
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from registry.accounts.models import Profile
 from registry.imports.models import ImportBatch, MappingPreset
 from registry.places.models import Municipality
 from registry.units.models import Unit
@@ -100,3 +103,24 @@ def test_other_users_cannot_import_or_see_a_job(client, users, manager, work_off
     assert response.status_code == 404
     assert client.get(batch_url).status_code == 404 and client.get(batch_url + "stand.json").status_code == 404
     assert client.post(batch_url + "importieren/").status_code == 404
+
+
+def test_the_colleague_who_starts_the_import_is_recorded_as_importer(client, users, manager, work_off_queue):
+    upload(manager, FIXED)
+    batch_url = confirm_mapping(manager)
+    work_off_queue()
+    colleague = get_user_model().objects.create_user("stadt-erfurt-2")
+    colleague.groups.set(users["stadt-erfurt"].groups.all())
+    Profile.objects.create(user=colleague).municipalities.set(users["stadt-erfurt"].profile.municipalities.all())
+    client.force_login(colleague)
+    client.post(batch_url + "importieren/")
+    work_off_queue()
+    assert ImportBatch.objects.get(state="done").created_by.username == "stadt-erfurt-2"
+
+
+def test_a_pending_upload_that_was_pruned_asks_for_a_new_one(manager):
+    upload(manager, FIXED)
+    for folder in settings.IMPORT_UPLOADS.iterdir():
+        shutil.rmtree(folder)
+    response = manager.get("/import/zuordnung/", follow=True)
+    assert "nicht mehr vorhanden" in response.content.decode()

@@ -177,7 +177,8 @@ def read_geodata(path):
             # pandas 3 keeps missing values missing through astype(str)
             attributes = pandas.DataFrame(frame).astype(str).fillna("").replace({"None": "", "nan": "", "NaT": ""})
             for cells, point in zip(attributes.to_dict("records"), points):
-                yield number, {str(k).strip(): v.strip() for k, v in cells.items()}, point
+                # PostgreSQL text cannot hold NUL; GIS exports have stray ones (CSV with NUL is refused above)
+                yield number, {str(k).strip(): v.replace("\x00", "").strip() for k, v in cells.items()}, point
                 number += 1
 
     return Table([str(name).strip() for name in info["fields"]], records, lambda: count,

@@ -63,17 +63,12 @@ def stage(table, column_of, progress=None):
         while chunk := list(itertools.islice(records, PROGRESS_EVERY)):
             with cursor.cursor.copy(f"COPY import_raw (n, {', '.join(fields)}, file_lon, file_lat) FROM STDIN") as copy:
                 for number, cells, point in chunk:
-                    copy.write_row((number, *[_cell(cells.get(source)) for source in sources],
+                    copy.write_row((number, *[cells.get(source) or None for source in sources],
                                     *(point or (None, None))))
             staged += len(chunk)
             if progress:
                 progress(len(chunk))
     return staged
-
-
-def _cell(value):
-    # PostgreSQL text cannot hold NUL; a stray one (GIS exports have them) must not end the import
-    return value.replace("\x00", "") or None if value else None
 
 
 def decode(fields):

@@ -37,7 +37,8 @@ def index_floor():
     spent = 0.0
     with connection.cursor() as cursor:
         for table, where in (("units_unit", "street LIKE 'Benchgasse%%'"),
-                             ("units_occupancy", "unit_id IN (SELECT id FROM units_unit WHERE street LIKE 'Benchgasse%%')")):
+                             ("units_occupancy",
+                              "unit_id IN (SELECT id FROM units_unit WHERE street LIKE 'Benchgasse%%')")):
             cursor.execute(f"DROP TABLE IF EXISTS bench_floor; CREATE TABLE bench_floor (LIKE {table} INCLUDING ALL)")
             started = time.perf_counter()
             cursor.execute(f"INSERT INTO bench_floor SELECT * FROM {table} WHERE {where}")

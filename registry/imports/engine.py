@@ -80,7 +80,7 @@ def _check(table, municipality, mapping, progress):
     staging.build_rows(fields, crs)
     # without a recognised CRS the rows' places are unknown, not missing: that error is reported once above
     locate = file_points or bool(crs) or shares is None
-    preview.errors += staging.row_errors(fields, column_of, municipality, locate)
+    preview.errors += staging.row_errors(fields, column_of, municipality, locate, crs)
     return preview, fields, column_of
 
 
@@ -90,8 +90,15 @@ def analyse(table, municipality, mapping=None, progress=None):
         preview, fields, column_of = _check(table, municipality, mapping, progress)
         if fields and not preview.errors:
             preview.errors += staging.match(fields, column_of, municipality)
-            preview.counts = staging.counts()
+            _matched(preview)
     return preview
+
+
+def _matched(preview):
+    preview.counts = staging.counts()
+    if orphans := staging.contacts_without_owner():
+        preview.notices.append(f"{orphans} Zeile(n) nennen Telefon oder E-Mail, aber keinen Eigentümer; diese Angaben "
+                               "werden nicht übernommen.")
 
 
 def commit(table, municipality, user, file_name, mapping=None, progress=None, batch=None):
@@ -108,7 +115,7 @@ def commit(table, municipality, user, file_name, mapping=None, progress=None, ba
             preview.errors += staging.match(fields, column_of, municipality)
             if preview.errors:
                 raise ImportRefused(preview)
-            preview.counts = staging.counts()
+            _matched(preview)
             batch = batch or ImportBatch(municipality=municipality, file_name=file_name, created_by=user)
             batch.created, batch.changed, batch.unchanged = (preview.counts[k] for k in ("new", "changed",
                                                                                           "unchanged"))
@@ -125,10 +132,13 @@ def undo_last(user, municipality):
     access.require_edit(user, municipality.pk)
     writing.lock(municipality)
     batch = ImportBatch.objects.select_for_update().filter(
-        municipality=municipality, created_by=user, state=ImportBatch.State.DONE, undone_at__isnull=True).first()
+        municipality=municipality, created_by=user, state=ImportBatch.State.DONE, undone_at__isnull=True,
+    ).order_by("-finished_at").first()
     if batch is None:
         raise UndoRefused("Es gibt keinen Import, der rückgängig gemacht werden kann.")
     writing.undo(batch)
     batch.undone_at = timezone.now()
-    batch.save(update_fields=["undone_at"])
+    # nothing can use them any more; previous contacts are personal data
+    batch.previous_values, batch.status_changes, batch.owner_changes = {}, {}, {}
+    batch.save(update_fields=["undone_at", "previous_values", "status_changes", "owner_changes"])
     return batch

@@ -56,6 +56,9 @@ class ImportBatch(models.Model):
         verbose_name = _("Import")
         verbose_name_plural = _("Importe")
         ordering = ["-created_at"]
+        # one batch per upload: a double click on "Prüfen" must not start two jobs on one file
+        constraints = [models.UniqueConstraint(fields=["path"], condition=~models.Q(path=""),
+                                               name="one_batch_per_upload")]
 
     def __str__(self):
         return f"{self.file_name} ({self.created_at:%d.%m.%Y %H:%M})"

@@ -12,6 +12,7 @@ import csv
 import datetime
 import functools
 import itertools
+import math
 import re
 import zipfile
 from collections.abc import Callable
@@ -29,6 +30,7 @@ MAX_UNCOMPRESSED = 500 * 1024 * 1024  # zip-bomb guard
 UTF8_UMLAUT = re.compile(rb"\xc3[\x84\x96\x9c\xa4\xb6\xbc\x9f]")  # Ä Ö Ü ä ö ü ß in UTF-8
 CHUNK_BYTES = 1 << 20
 CHUNK_FEATURES = 10_000
+MAX_LINES_PER_ROW = 20  # a cell may hold line breaks; a record longer than this swallowed rows
 
 
 class ImportFileError(ValueError):
@@ -71,6 +73,11 @@ def _encoding(path):
                     chunk.decode("cp1252")
                 except UnicodeDecodeError:
                     cp1252 = False
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)  # a file ending inside a multi-byte character is not UTF-8
+            except UnicodeDecodeError:
+                utf8 = False
     if utf8:
         return "utf-8-sig"
     if umlauts:  # not UTF-8 throughout, yet UTF-8 umlauts: two encodings in one file
@@ -90,19 +97,27 @@ def read_csv(path):
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
 
     def rows():
+        """(last physical line of the record, cells) per record."""
         with open(path, encoding=encoding, newline="") as source:
             reader = csv.reader(source, delimiter=delimiter)
             try:
-                yield from reader
+                for row in reader:
+                    yield reader.line_num, row
             except csv.Error as error:  # e.g. a quote never closed: the rest of the file is one cell
                 raise ImportFileError(_("Zeile %(row)s: die CSV-Datei ist dort nicht lesbar (%(error)s). Oft fehlt "
                                         "ein schließendes Anführungszeichen.") % {"row": reader.line_num,
                                                                                    "error": error}) from None
 
-    columns = [name.strip() for name in next(rows())]
+    columns = [name.strip() for name in next(rows())[1]]
 
     def records():
-        for number, row in enumerate(itertools.islice(rows(), 1, None), start=2):
+        lines = 1
+        for number, (line, row) in enumerate(itertools.islice(rows(), 1, None), start=2):
+            if line - lines > MAX_LINES_PER_ROW:
+                raise ImportFileError(_("Zeile %(row)s reicht über mehr als %(lines)s Zeilen der Datei: vermutlich "
+                                        "fehlt ein schließendes Anführungszeichen.") % {
+                                            "row": number, "lines": MAX_LINES_PER_ROW})
+            lines = line
             if any(cell.strip() for cell in row):  # an empty line keeps its number but is no unit
                 yield number, {column: cell.strip() for column, cell in zip(columns, row)}, None
 
@@ -117,9 +132,20 @@ def _cell(value):
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return number_text(value)
     return str(value).strip()
+
+
+def number_text(value):
+    """A float as values.number reads it back exactly: 80 not 80.0 (an ID, a postcode), and a decimal
+    comma, since 12.345 would read as German thousands."""
+    if math.isnan(value):
+        return ""
+    if value.is_integer():
+        return str(int(value))
+    text = repr(value)
+    return (format(value, "f") if "e" in text else text).replace(".", ",")
 
 
 def read_xlsx(path):
@@ -168,14 +194,19 @@ def read_geodata(path):
             try:
                 frame = geopandas.read_file(path, engine="pyogrio", skip_features=skip, max_features=CHUNK_FEATURES)
             except Exception as error:  # pyogrio raises many kinds for unreadable data
-                raise ImportFileError(_("Die Geodatei kann nicht gelesen werden: %(error)s") % {"error": error}) from None
+                raise ImportFileError(
+                    _("Die Geodatei kann nicht gelesen werden: %(error)s") % {"error": error}) from None
             points = [None] * len(frame)
             if info["geometry_type"]:
                 points = [None if g is None or g.is_empty or g.geom_type != "Point" else (g.x, g.y)
                           for g in frame.to_crs(4326).geometry]
                 frame = frame.drop(columns="geometry")
+            frame = pandas.DataFrame(frame)
+            for name in frame.columns:  # integer columns with a gap arrive as float: 123.0 must stay 123
+                if frame[name].dtype.kind == "f":
+                    frame[name] = frame[name].map(number_text)
             # pandas 3 keeps missing values missing through astype(str)
-            attributes = pandas.DataFrame(frame).astype(str).fillna("").replace({"None": "", "nan": "", "NaT": ""})
+            attributes = frame.astype(str).fillna("").replace({"None": "", "nan": "", "NaT": ""})
             for cells, point in zip(attributes.to_dict("records"), points):
                 # PostgreSQL text cannot hold NUL; GIS exports have stray ones (CSV with NUL is refused above)
                 yield number, {str(k).strip(): v.replace("\x00", "").strip() for k, v in cells.items()}, point
@@ -195,6 +226,9 @@ def read_zip(path):
         raise ImportFileError(_("Die Datei ist kein lesbares ZIP-Archiv.")) from None
     if not shapefiles:
         raise ImportFileError(_("Das ZIP-Archiv enthält keine Shapefile (.shp)."))
+    if len(shapefiles) > 1:
+        raise ImportFileError(_("Das ZIP-Archiv enthält mehrere Shapefiles (%(names)s); bitte eines je Import.")
+                              % {"names": ", ".join(shapefiles)})
     return read_geodata(f"zip://{path}!{shapefiles[0]}")
 
 

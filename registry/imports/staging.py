@@ -162,9 +162,13 @@ def coordinate_shares(fields):
 def build_rows(fields, crs):
     """import_rows: the typed cells and the location in WGS84 (from the file or from x/y in `crs`)."""
     columns = ", ".join(f"{_typed(field, fields)} AS {field}" for field in column_types())
-    xy = f"ST_SetSRID(ST_MakePoint({_typed('x', fields)}, {_typed('y', fields)}), {int(crs)})" if crs else "NULL"
+    x, y = _typed("x", fields), _typed("y", fields)
+    xy = f"ST_SetSRID(ST_MakePoint({x}, {y}), {int(crs)})" if crs else "NULL"
     if crs and crs != "4326":
         xy = f"ST_Transform({xy}, 4326)"
+    if crs:  # a stray value far outside (e.g. a zone-prefixed easting) would stop PROJ: that row gets an error
+        (x_low, x_high), (y_low, y_high) = values.COORDINATE_WINDOWS[crs]
+        xy = f"CASE WHEN {x} BETWEEN {x_low} AND {x_high} AND {y} BETWEEN {y_low} AND {y_high} THEN {xy} END"
     location = f"""CASE WHEN r.file_lon IS NOT NULL
                         THEN ST_SetSRID(ST_MakePoint(r.file_lon, r.file_lat), 4326) ELSE {xy} END"""
     with connection.cursor() as cursor:
@@ -174,7 +178,7 @@ def build_rows(fields, crs):
         cursor.execute("ANALYZE import_rows")
 
 
-def row_errors(fields, column_of, municipality, locate):
+def row_errors(fields, column_of, municipality, locate, crs=None):
     """(row, column, message) for every problem the file has on its own and against the boundaries."""
     checks = []
     for field in fields:
@@ -192,7 +196,11 @@ def row_errors(fields, column_of, municipality, locate):
                        "WHERE sales_area > floor_area", [column_of["sales_area"]]))
     if locate:
         checks.append(("SELECT n, 'Standort', 'Die Zeile hat keinen Standort.' FROM import_rows "
-                       "WHERE location IS NULL", []))
+                       "WHERE location IS NULL AND (x IS NULL OR y IS NULL)", []))
+        if crs:
+            checks.append(("SELECT n, %s, 'Die Koordinaten ' || x || ' / ' || y || ' passen nicht zu ' || %s || '.' "
+                           "FROM import_rows WHERE location IS NULL AND x IS NOT NULL AND y IS NOT NULL",
+                           [f"{column_of['x']}/{column_of['y']}", values.CRS_NAMES[crs]]))
         # One polygon tested against all rows; only the few outside are looked up among all municipalities.
         checks.append(("""SELECT r.n, 'Standort', CASE WHEN registry_municipality_at(r.location) IS NULL
                             THEN 'Der Punkt liegt außerhalb Thüringens.' ELSE %s END
@@ -220,7 +228,8 @@ def address_key(alias, fields):
 # the import (a leftover "leer seit" beside "genutzt" must not date the new use, nor redate a vacancy
 # that only changes its kind). For a new unit there is no current interval (o.status NULL).
 # Two parameters: today, today.
-STATUS_DATE = """CASE WHEN registry_counts_as_vacant(r.status) AND NOT coalesce(registry_counts_as_vacant(o.status), false)
+STATUS_DATE = """CASE WHEN registry_counts_as_vacant(r.status)
+                      AND NOT coalesce(registry_counts_as_vacant(o.status), false)
                  THEN coalesce(r.vacant_since, %s) ELSE %s END"""
 
 
@@ -300,6 +309,16 @@ def match(fields, column_of, municipality):
             WHERE m.status_changed AND {STATUS_DATE} < o.valid_from""",
          [date_column, today, today, today, today]),
     ])
+
+
+def contacts_without_owner():
+    """Rows with phone or e-mail but no owner to give them to (no name, and the unit has no owner)."""
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT count(*) FROM import_rows r LEFT JOIN import_matches m USING (n)
+                          LEFT JOIN units_unit u ON u.id = m.unit_id
+                          WHERE (r.owner_phone IS NOT NULL OR r.owner_email IS NOT NULL) AND r.owner_name IS NULL
+                            AND u.owner_id IS NULL""")
+        return cursor.fetchone()[0]
 
 
 def counts():

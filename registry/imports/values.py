@@ -5,6 +5,7 @@ Every parser returns the value or raises ValueError with a German message for
 """
 
 import datetime
+import math
 import re
 
 from django.core.exceptions import ValidationError
@@ -48,10 +49,13 @@ FIELDS = {
 }
 
 
-def suggest_mapping(columns):
-    """{column: field} for the columns we recognise; each field used once."""
-    mapping, used = {}, set()
-    normalised = {column: normalise_header(column) for column in columns}
+def suggest_mapping(columns, preset=None):
+    """{column: field} for the columns we recognise; each field used once. A preset (a town's last
+    confirmed mapping, "" for columns it ignores) decides first for the columns it knows."""
+    preset = {column: field for column, field in (preset or {}).items() if column in columns}
+    mapping = {column: field for column, field in preset.items() if field}
+    used = set(mapping.values())
+    normalised = {column: normalise_header(column) for column in columns if column not in preset}
     for field, spellings in FIELDS.items():
         for spelling in spellings:
             match = next((c for c, n in normalised.items() if n == spelling and c not in mapping), None)
@@ -84,7 +88,7 @@ _THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")  # 1.234,5 and 1.300 as G
 
 
 def number(text):
-    if _PLAIN_NUMBER.fullmatch(text) and not _THOUSANDS.fullmatch(text):  # the common case, decided early
+    if _PLAIN_NUMBER.fullmatch(text) and not _THOUSANDS.fullmatch(text) and len(text) < 30:  # the common case
         return float(text)
     value = text.replace(" ", "").replace("m²", "").replace("€", "")
     if _THOUSANDS.fullmatch(value):
@@ -94,6 +98,8 @@ def number(text):
     if not re.fullmatch(r"-?\d+(\.\d+)?", value):
         raise ValueError(f"„{text}“ ist keine Zahl.")
     result = float(value)
+    if not math.isfinite(result):
+        raise ValueError(f"„{text}“ ist keine Zahl.")
     if result < 0:
         raise ValueError(f"„{text}“ ist negativ.")
     return result
@@ -116,7 +122,8 @@ def _lookup(words, text, message):
 
 
 def status(text):
-    return _lookup(STATUS_WORDS, text, "Unbekannter Status „{text}“ (z. B. leer, genutzt, in Verhandlung, Zwischennutzung).")
+    return _lookup(STATUS_WORDS, text,
+                   "Unbekannter Status „{text}“ (z. B. leer, genutzt, in Verhandlung, Zwischennutzung).")
 
 
 def category(text):
@@ -173,6 +180,9 @@ COORDINATE_WINDOWS = {
     "4326": ((9, 13.5), (50, 52)),  # longitude / latitude
     "25832": ((500_000, 850_000), (5_500_000, 5_750_000)),  # Rechtswert / Hochwert, ETRS89 / UTM 32N
 }
+
+
+CRS_NAMES = {"4326": "WGS84 (Länge/Breite)", "25832": "ETRS89 / UTM 32N (Rechtswert/Hochwert)"}
 
 
 def coordinate_system(shares):

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -66,17 +67,20 @@ def upload(request):
             error = str(refused)
             shutil.rmtree(folder, ignore_errors=True)  # holds owners' data: not kept for a refused file
         else:
-            suggested = values.suggest_mapping(table.columns)
             preset = municipality.mapping_presets.first()  # the latest confirmed one
-            if preset:
-                suggested.update({c: f for c, f in preset.mapping.items() if c in table.columns})
+            suggested = values.suggest_mapping(table.columns, preset.mapping if preset else {})
             request.session["import"] = {"path": str(path), "name": incoming.name, "municipality": municipality.pk,
                                          "mapping": suggested, "preset": preset.name if preset else "Standard"}
             return redirect("imports:mapping")
     batches = ImportBatch.objects.filter(municipality__in=municipalities).select_related(
         "municipality", "created_by")[:10]
+    undoable = {batch.pk for batch in (
+        ImportBatch.objects.filter(municipality=m, created_by=request.user, state=ImportBatch.State.DONE,
+                                   undone_at__isnull=True).order_by("-finished_at").first()
+        for m in {b.municipality for b in batches}) if batch}  # what "undo the last import" would take back
     return render(request, "imports/upload.html", {"municipalities": municipalities, "error": error,
-                                                   "batches": batches, "max_mb": settings.IMPORT_MAX_MB},
+                                                   "batches": batches, "undoable": undoable,
+                                                   "max_mb": settings.IMPORT_MAX_MB},
                   status=400 if error else 200)
 
 
@@ -95,11 +99,18 @@ def mapping(request):
         chosen = {column: request.POST.get(f"map-{index}", "") for index, column in enumerate(table.columns)}
         chosen = {column: field for column, field in chosen.items() if field in FIELD_LABELS and field}
         name = request.POST.get("preset", "").strip()[:80] or "Standard"
-        MappingPreset.objects.update_or_create(municipality=municipality, name=name, defaults={"mapping": chosen})
-        batch = ImportBatch.objects.create(municipality=municipality, file_name=state["name"],
-                                           created_by=request.user, path=state["path"], mapping=chosen)
-        jobs.start(batch, ImportBatch.State.CHECKING, request.user)
-        del request.session["import"]
+        # ignored columns are kept as "" so the next suggestion does not map them again
+        every = {column: field if field in FIELD_LABELS else "" for column, field in (
+            (column, request.POST.get(f"map-{index}", "")) for index, column in enumerate(table.columns))}
+        MappingPreset.objects.update_or_create(municipality=municipality, name=name, defaults={"mapping": every})
+        try:
+            with transaction.atomic():
+                batch = ImportBatch.objects.create(municipality=municipality, file_name=state["name"],
+                                                   created_by=request.user, path=state["path"], mapping=chosen)
+                jobs.start(batch, ImportBatch.State.CHECKING, request.user)
+        except IntegrityError:  # the same upload confirmed twice (double click, two tabs)
+            batch = ImportBatch.objects.get(path=state["path"])
+        request.session.pop("import", None)
         return redirect("imports:batch", batch.pk)
     samples = table.sample(SAMPLE_ROWS)
     columns = [(index, column, state["mapping"].get(column, ""), [row.get(column, "") for row in samples])

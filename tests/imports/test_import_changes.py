@@ -5,8 +5,11 @@ import datetime
 import io
 import zipfile
 
+import geopandas
+import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from shapely.geometry import Point
 
 from registry.imports import engine, jobs
 from registry.imports.models import ImportBatch, MappingPreset
@@ -401,3 +404,74 @@ def test_an_unclosed_quote_is_refused_with_its_row(tmp_path, erfurt, settings):
                     encoding="utf-8")
     with pytest.raises(ImportFileError, match="Zeile 3: die CSV-Datei ist dort nicht lesbar"):
         engine.analyse(read(path), erfurt)
+
+
+
+def test_excel_numbers_with_three_decimals_are_not_read_as_thousands(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Straße", "Hausnr.", "Kaltmiete", "Rechtswert", "Hochwert"])
+    workbook.active.append(["Anger", "1", 12.345, 642200, 5649400])
+    path = tmp_path / "miete.xlsx"
+    workbook.save(path)
+    run(path)
+    assert float(Unit.objects.get(street="Anger", house_number="1").asking_rent) == 12.35
+
+
+def test_an_id_column_with_a_gap_in_a_geopackage_still_matches(tmp_path, erfurt):
+    frame = geopandas.GeoDataFrame({"objektnr": [123, None], "strasse": ["Lückenweg"] * 2, "hausnr": ["1", "2"]},
+                                   geometry=[Point(642200, 5649400), Point(642210, 5649410)], crs=25832)
+    path = tmp_path / "ids.gpkg"
+    frame.to_file(path, driver="GPKG")
+    run(path)
+    assert Unit.objects.get(street="Lückenweg", house_number="1").external_id == "123"
+    assert engine.analyse(read(path), erfurt).counts == {"new": 0, "changed": 0, "unchanged": 2}
+
+
+def test_a_windows_1252_file_ending_in_an_umlaut_is_read(tmp_path):
+    path = tmp_path / "ende.csv"
+    path.write_bytes("Straße;Hausnr.;Rechtswert;Hochwert;Ort\nAnger;1;642200;5649400;Weiß".encode("cp1252"))
+    assert read(path).sample(1) == [{"Straße": "Anger", "Hausnr.": "1", "Rechtswert": "642200",
+                                     "Hochwert": "5649400", "Ort": "Weiß"}]
+
+
+def test_a_stray_coordinate_far_outside_is_a_row_error(tmp_path, erfurt):
+    rows = [line("Messweg", str(n), "leer", x=str(642200 + n)) for n in range(1, 11)]
+    path = survey(tmp_path, [*rows, line("Messweg", "11", "leer", x="32642200")])
+    assert engine.analyse(read(path), erfurt).error_lines() == [
+        "Zeile 12, Spalte Rechtswert/Hochwert: Die Koordinaten 32642200 / 5649400 passen nicht zu "
+        "ETRS89 / UTM 32N (Rechtswert/Hochwert)."]
+
+
+def test_an_unclosed_quote_swallowing_rows_is_refused(tmp_path, erfurt):
+    path = tmp_path / "zitat.csv"
+    rows = "".join(f"Anger;{n};642200;5649400\n" for n in range(3, 40))
+    path.write_text("Straße;Hausnr.;Rechtswert;Hochwert\nAnger;1;642200;5649400\n\"Anger;2;642200;5649400\n" + rows,
+                    encoding="utf-8")
+    with pytest.raises(ImportFileError, match="Zeile 3 reicht über mehr als 20 Zeilen"):
+        engine.analyse(read(path), erfurt)
+
+
+def test_a_zip_with_several_shapefiles_is_refused(tmp_path):
+    path = tmp_path / "zwei.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.shp", b"x")
+        archive.writestr("b.shp", b"x")
+    with pytest.raises(ImportFileError, match="mehrere Shapefiles"):
+        read(path)
+
+
+def test_a_preset_remembers_which_columns_to_ignore(tmp_path, erfurt):
+    from registry.imports import values
+
+    columns = ["Straße", "Str.", "Hausnr."]
+    assert values.suggest_mapping(columns, {"Straße": "", "Str.": "street"}) == {
+        "Str.": "street", "Hausnr.": "house_number"}
+
+
+def test_contacts_without_an_owner_are_announced(tmp_path, erfurt):
+    path = tmp_path / "kontakt.csv"
+    path.write_text("Straße;Hausnr.;Telefon;Rechtswert;Hochwert\nKontaktweg;1;0361 1;642200;5649400\n",
+                    encoding="utf-8")
+    notices = engine.analyse(read(path), erfurt).notices
+    assert "1 Zeile(n) nennen Telefon oder E-Mail, aber keinen Eigentümer; diese Angaben werden nicht übernommen." \
+        in notices

@@ -5,12 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from registry.imports import engine
+from registry.imports import engine, values
 from registry.imports.models import MappingPreset
 from registry.imports.readers import ImportFileError, read
 from registry.places.models import Municipality
 
-CRS_NAMES = {"4326": "WGS84 (Länge/Breite)", "25832": "ETRS89 / UTM 32N (Rechtswert/Hochwert)"}
 
 
 class Command(BaseCommand):
@@ -75,7 +74,7 @@ class Command(BaseCommand):
         for notice in preview.notices:
             self.stdout.write(notice)
         if preview.crs:
-            self.stdout.write("Koordinaten erkannt als " + CRS_NAMES[preview.crs])
+            self.stdout.write("Koordinaten erkannt als " + values.CRS_NAMES[preview.crs])
         counts = preview.counts
         self.stdout.write(f"{counts['new']} neu, {counts['changed']} geändert, {counts['unchanged']} unverändert.")
         for line in preview.error_lines():

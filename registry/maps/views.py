@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET
 from registry.accounts import access
 from registry.places.models import TownCentre
 from registry.units.filters import PARAMETERS, UnitFilter
-from registry.units.models import Unit
 from registry.units.vacancy import STATUS_STYLE, Status, vacancy_rate, vacant_q
 
 from . import queries

@@ -9,7 +9,7 @@ import json
 
 from django.contrib.gis.db.models import Extent
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode

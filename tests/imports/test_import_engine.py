@@ -7,7 +7,7 @@ import zipfile
 import geopandas
 import openpyxl
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from shapely.geometry import Point
 
 from registry.imports import engine

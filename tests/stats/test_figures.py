@@ -9,7 +9,7 @@ import pytest
 
 from registry.stats import queries
 from registry.units import services
-from registry.units.models import Occupancy, Unit
+from registry.units.models import Unit
 from registry.units.vacancy import Status, vacant_q
 
 pytestmark = pytest.mark.django_db

@@ -242,6 +242,10 @@ def _collect(checks):
     return errors
 
 
+# The file places a known unit elsewhere. A metre of tolerance: our own WGS84 export rounds to 6 decimals
+# (≈ 0.1 m), and UTM files transformed again must not count as moves.
+MOVED = "r.location IS NOT NULL AND NOT ST_DWithin(r.location::geography, u.location::geography, 1)"
+
 # A row names an owner the unit does not have yet (none, or another name): a new owner record, since
 # consent and contacts given by one person must never pass to another. Same name: contacts are updated.
 NEW_OWNER = "r.owner_name IS NOT NULL AND r.owner_name IS DISTINCT FROM o.name"
@@ -254,6 +258,7 @@ def match(fields, column_of, municipality):
     before the unit's current status began)."""
     differences = [f"(r.{field} IS NOT NULL AND r.{field} IS DISTINCT FROM u.{field})"
                    for field in (*UNIT_FIELDS, "status") if field in fields]
+    differences.append(f"({MOVED})")
     differences.append(f"({NEW_OWNER})")  # false without an owner column: its cells are NULL
     differences += [f"(o.id IS NOT NULL AND NOT ({NEW_OWNER}) AND r.{field} IS NOT NULL "
                     f"AND r.{field} IS DISTINCT FROM o.{column})"

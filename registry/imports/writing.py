@@ -15,7 +15,7 @@ from django.utils import timezone
 from registry.owners.models import Owner
 from registry.units.models import Occupancy, Unit
 
-from .staging import NEW_OWNER, STATUS_DATE, UNIT_FIELDS
+from .staging import MOVED, NEW_OWNER, STATUS_DATE, UNIT_FIELDS
 
 
 class UndoRefused(Exception):
@@ -109,12 +109,14 @@ def write(batch, user, municipality, fields):
         cursor.execute(f"""
           SELECT coalesce(json_object_agg(u.id, json_build_object(
                    'version', u.version + 1,
-                   'before', json_build_object({', '.join(f"'{f}', u.{f}" for f in before)}))), '{{}}')
+                   'before', json_build_object({''.join(f"'{f}', u.{f}, " for f in before)}
+                                               'location', ST_AsEWKT(u.location)))), '{{}}')
           FROM units_unit u JOIN import_matches m ON m.unit_id = u.id WHERE m.action = 'changed'""")
         batch.previous_values = cursor.fetchone()[0]
         assignments = "".join(f"{f} = coalesce(r.{f}, u.{f}), " for f in given)
         cursor.execute(f"""
           UPDATE units_unit u SET {assignments} owner_id = coalesce(io.owner_id, u.owner_id),
+                                  location = CASE WHEN {MOVED} THEN r.location ELSE u.location END,
                                   subcategory = CASE WHEN r.category IS DISTINCT FROM u.category
                                                      AND r.category IS NOT NULL THEN '' ELSE u.subcategory END,
                                   version = u.version + 1, updated_at = %s, updated_by_id = %s
@@ -247,7 +249,7 @@ def undo(batch):
 def _restore_units(cursor, previous_values):
     """Each unit gets back the fields its own record holds (records of older batches differ in fields)."""
     fields = sorted({field for record in previous_values.values() for field in record["before"]}
-                    & {*UNIT_FIELDS, "owner_id", "subcategory"})
+                    & {*UNIT_FIELDS, "owner_id", "subcategory", "location"})
     if not fields:
         return
     assignments = "".join(f"{f} = CASE WHEN e.value->'before' ? '{f}' THEN p.{f} ELSE u.{f} END, " for f in fields)

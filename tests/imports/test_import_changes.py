@@ -475,3 +475,19 @@ def test_contacts_without_an_owner_are_announced(tmp_path, erfurt):
     notices = engine.analyse(read(path), erfurt).notices
     assert "1 Zeile(n) nennen Telefon oder E-Mail, aber keinen Eigentümer; diese Angaben werden nicht übernommen." \
         in notices
+
+
+def test_a_unit_placed_elsewhere_moves_and_undo_moves_it_back(tmp_path, erfurt):
+    run(survey(tmp_path, GOOD))
+    unit = Unit.objects.get(street="Domplatz", house_number="99")
+    before = unit.location
+    nudged = survey(tmp_path, [owner_line(99, "Max Muster", "0361 555 01").replace("642200", "642200,4")], "cm.csv")
+    assert engine.analyse(read(nudged), erfurt).counts["unchanged"] == 1  # 40 cm: the same place
+    moved = survey(tmp_path, [owner_line(99, "Max Muster", "0361 555 01").replace("642200", "642230")], "neu.csv")
+    assert engine.analyse(read(moved), erfurt).counts["changed"] == 1
+    run(moved)
+    unit.refresh_from_db()
+    assert 29 < unit.location.transform(25832, clone=True).distance(before.transform(25832, clone=True)) < 31
+    run(moved, "--undo")
+    unit.refresh_from_db()
+    assert unit.location.distance(before) < 1e-9

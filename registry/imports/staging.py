@@ -13,6 +13,7 @@ progress can be committed while it stages; `session()` drops them afterwards.
 import contextlib
 import datetime
 import decimal
+import functools
 import itertools
 
 from django.db import connection
@@ -31,7 +32,9 @@ TABLES = ("import_raw", "import_decoded", "import_rows", "import_matches", "impo
 PROGRESS_EVERY = 5000
 
 
+@functools.cache  # the register's column types do not change while the process runs
 def column_types():
+    """SQL type of every field a file can fill, as import_rows holds it."""
     types = {name: Unit._meta.get_field(name).db_type(connection) for name in UNIT_FIELDS}
     return types | OTHER_FIELDS
 
@@ -144,7 +147,7 @@ def coordinate_shares(fields):
     if "x" not in fields or "y" not in fields:
         return None
     tests = []
-    for name, ((x_low, x_high), (y_low, y_high)) in values.COORDINATE_WINDOWS.items():
+    for (x_low, x_high), (y_low, y_high) in values.COORDINATE_WINDOWS.values():
         tests.append(f"avg((x BETWEEN {x_low} AND {x_high} AND y BETWEEN {y_low} AND {y_high})::int)")
         tests.append(f"avg((y BETWEEN {x_low} AND {x_high} AND x BETWEEN {y_low} AND {y_high})::int)")
     with connection.cursor() as cursor:

@@ -22,18 +22,14 @@ class UndoRefused(Exception):
     pass
 
 
-BULK_CHECKS = "unit_has_open_interval, occupancy_leaves_open_interval"
-
-
 @contextlib.contextmanager
 def _bulk(cursor):
-    """Per-row derivation and open-interval checks off while the import writes (units/migrations/0003)."""
+    """Per-row derivation and open-interval checks off while the import writes (units/migrations/0003, 0005).
+    The triggers' WHEN conditions read the flag, so no check is even queued for commit."""
     cursor.execute("SET LOCAL registry.bulk_import = 'on'")
     yield
-    # The queued open-interval checks run now, while they are no-ops, and bulk mode ends here, not at the
-    # end of the transaction: the caller's transaction may go on writing (a test, a larger job).
-    cursor.execute(f"SET CONSTRAINTS {BULK_CHECKS} IMMEDIATE")
-    cursor.execute(f"SET CONSTRAINTS {BULK_CHECKS} DEFERRED")
+    # bulk mode ends here, not at the end of the transaction: the caller's transaction may go on writing
+    # (a test, a larger job)
     cursor.execute("SET LOCAL registry.bulk_import = 'off'")
 
 

@@ -39,16 +39,19 @@ class Progress:
             self.written = time.monotonic()
 
 
-STEPS = {State.CHECKING: State.QUEUED, State.IMPORTING: State.CHECKED}  # step → state it starts from
+# step → states it starts from: a checked or refused file may be checked again with another mapping
+STARTS_FROM = {State.CHECKING: (State.QUEUED, State.CHECKED, State.REFUSED), State.IMPORTING: (State.CHECKED,)}
 
 
 @transaction.atomic  # the state and the queued job (a row in the same database) commit together
-def start(batch, step, user):
-    """Queue the batch's next step, the dry run (CHECKING) or the import (IMPORTING), as `user`, who is
-    then recorded as the importer; False when the batch is not where that step starts (a second
-    click, another tab)."""
-    moved = ImportBatch.objects.filter(pk=batch.pk, state=STEPS[step]).update(
-        state=State.QUEUED, rows_done=0, errors=[], step=step, created_by=user, touched_at=timezone.now())
+def start(batch, step, user, mapping=None):
+    """Queue the batch's next step, the dry run (CHECKING, with a new `mapping` if given) or the import
+    (IMPORTING), as `user`, who is then recorded as the importer; False when the batch is not where that
+    step starts (a second click, another tab) or its file is gone."""
+    changes = {} if mapping is None else {"mapping": mapping}
+    moved = ImportBatch.objects.filter(pk=batch.pk, state__in=STARTS_FROM[step]).exclude(path="").update(
+        state=State.QUEUED, rows_done=0, errors=[], step=step, created_by=user, touched_at=timezone.now(),
+        **changes)
     if moved:
         (check_file if step == State.CHECKING else import_file).enqueue(batch.pk)
     return bool(moved)
@@ -79,7 +82,9 @@ def _finish(batch, state, preview=None, errors=None):
     batch.errors = [list(error) for error in errors or []]
     batch.rows_done = batch.rows_total
     batch.state, batch.finished_at, batch.touched_at = state, timezone.now(), timezone.now()
-    if state != State.CHECKED:
+    if state != State.CHECKED and not (state == State.REFUSED and preview is not None):
+        # a checked file waits for the import; one refused for its rows, for another mapping (prune_imports
+        # deletes both after a week); an unreadable file or a finished import needs it no more
         forget_file(batch)
     # what a rolled-back write left in memory (previous contacts, ids) must not be saved with the batch
     batch.previous_values, batch.status_changes, batch.owner_changes, batch.created_unit_ids = {}, {}, {}, []

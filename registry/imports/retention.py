@@ -15,10 +15,10 @@ State = ImportBatch.State
 
 
 def prune(days=7, keep_days=90, stale_hours=6):
-    """Files of imports never carried out (checked but not imported, abandoned before the mapping was
-    confirmed, or whose job died with its worker) go after `days` (jobs: `stale_hours`); after
-    `keep_days` a batch keeps its counts but no previous values, error lists or ids, and can no longer
-    be undone. Returns (files removed, batches archived)."""
+    """Files of imports never carried out (checked but not imported, refused and not checked again,
+    abandoned before the mapping was confirmed, or whose job died with its worker) go after `days`
+    (jobs: `stale_hours`); after `keep_days` a batch keeps its counts but no previous values, error
+    lists or ids, and can no longer be undone. Returns (files removed, batches archived)."""
     now = timezone.now()
     files = 0
     given_up = [(State.CHECKED, now - datetime.timedelta(days), f"Nach {days} Tagen nicht importiert; die Datei "
@@ -32,6 +32,12 @@ def prune(days=7, keep_days=90, stale_hours=6):
                     state=State.FAILED, finished_at=now, errors=[[0, "–", message]], path=""):
                 forget_file(batch)
                 files += 1
+    # a refused batch keeps its state and error list; only the file kept for another mapping goes
+    for batch in ImportBatch.objects.filter(state=State.REFUSED, touched_at__lt=now - datetime.timedelta(days)
+                                            ).exclude(path=""):
+        if ImportBatch.objects.filter(pk=batch.pk, state=State.REFUSED).update(path=""):
+            forget_file(batch)
+            files += 1
     uploads = Path(settings.IMPORT_UPLOADS)
     needed = {Path(path).parent for path in ImportBatch.objects.exclude(path="").values_list("path", flat=True)}
     oldest = (now - datetime.timedelta(days)).timestamp()

@@ -103,6 +103,12 @@ def mapping(request):
         every = {column: field if field in FIELD_LABELS else "" for column, field in (
             (column, request.POST.get(f"map-{index}", "")) for index, column in enumerate(table.columns))}
         MappingPreset.objects.update_or_create(municipality=municipality, name=name, defaults={"mapping": every})
+        request.session.pop("import", None)
+        if "batch" in state:  # a file already checked, checked again with this mapping
+            batch = _batch(request, state["batch"])
+            if not jobs.start(batch, ImportBatch.State.CHECKING, request.user, mapping=chosen):
+                messages.error(request, "Dieser Import läuft schon oder ist fertig.")
+            return redirect("imports:batch", batch.pk)
         try:
             with transaction.atomic():
                 batch = ImportBatch.objects.create(municipality=municipality, file_name=state["name"],
@@ -110,7 +116,6 @@ def mapping(request):
                 jobs.start(batch, ImportBatch.State.CHECKING, request.user)
         except IntegrityError:  # the same upload confirmed twice (double click, two tabs)
             batch = ImportBatch.objects.get(path=state["path"])
-        request.session.pop("import", None)
         return redirect("imports:batch", batch.pk)
     samples = table.sample(SAMPLE_ROWS)
     columns = [(index, column, state["mapping"].get(column, ""), [row.get(column, "") for row in samples])
@@ -124,6 +129,33 @@ def batch(request, pk):
     batch = _batch(request, pk)
     errors = [f"Zeile {row}, Spalte {column}: {message}" for row, column, message in batch.errors[:500]]
     return render(request, "imports/batch.html", {"batch": batch, "errors": errors})
+
+
+@login_required
+def remap(request, pk):
+    """Back to the mapping with the file of a checked or refused batch: a wrongly mapped column needs
+    no new upload."""
+    batch = _batch(request, pk)
+    access.require_edit(request.user, batch.municipality_id)
+    if batch.state not in jobs.STARTS_FROM[ImportBatch.State.CHECKING] or not Path(batch.path).is_file():
+        messages.error(request, "Die Datei dieses Imports ist nicht mehr vorhanden; bitte erneut hochladen.")
+        return redirect("imports:batch", batch.pk)
+    preset = batch.municipality.mapping_presets.first()
+    request.session["import"] = {"path": batch.path, "name": batch.file_name, "municipality": batch.municipality_id,
+                                 "mapping": batch.mapping, "preset": preset.name if preset else "Standard",
+                                 "batch": batch.pk}
+    return redirect("imports:mapping")
+
+
+@login_required
+@require_POST
+def discard(request, pk):
+    """Delete the file of a refused import now rather than after a week: it holds owners' data."""
+    batch = _batch(request, pk)
+    if ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.REFUSED).exclude(path="").update(path=""):
+        jobs.forget_file(batch)
+        messages.success(request, "Die Datei wurde gelöscht.")
+    return redirect("imports:upload")
 
 
 @login_required

@@ -51,6 +51,20 @@ def test_files_of_imports_never_carried_out_are_deleted_after_a_week(uploads, er
     assert waiting.state == "failed" and waiting.path == "" and "nicht importiert" in waiting.errors[0][2]
 
 
+def test_a_refused_file_kept_for_another_mapping_is_deleted_after_a_week(uploads, erfurt):
+    old, recent = upload_folder(uploads, "alt", 8), upload_folder(uploads, "neu", 1)
+    errors = [[2, "Fläche", "„ca. 80“ ist keine Zahl."]]
+    week_old = ImportBatch.objects.create(municipality=erfurt, file_name="a.csv", state="refused", errors=errors,
+                                          path=str(old / "erhebung.csv"))
+    ImportBatch.objects.filter(pk=week_old.pk).update(touched_at=timezone.now() - datetime.timedelta(days=8))
+    ImportBatch.objects.create(municipality=erfurt, file_name="b.csv", state="refused", errors=errors,
+                               path=str(recent / "erhebung.csv"))
+    call_command("prune_imports", verbosity=0)
+    week_old.refresh_from_db()
+    assert not old.exists() and recent.exists()
+    assert week_old.state == "refused" and week_old.path == "" and week_old.errors == errors  # the list stays
+
+
 def test_after_ninety_days_a_batch_is_archived_and_cannot_be_undone(erfurt, users):
     batch = ImportBatch.objects.create(municipality=erfurt, file_name="alt.csv", created_by=users["stadt-erfurt"],
                                        state="done", created=1, created_unit_ids=[1],

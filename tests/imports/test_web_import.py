@@ -2,11 +2,13 @@
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from registry.accounts.models import Profile
 from registry.imports.models import ImportBatch, MappingPreset
@@ -65,6 +67,7 @@ def test_upload_mapping_background_check_then_import(manager, work_off_queue):
     upload(manager, FIXED)
     batch_url = confirm_mapping(manager)
     work_off_queue()
+    uploaded = ImportBatch.objects.get(state="checked").path
     assert "2 neu" in manager.get(batch_url).content.decode()
     assert not Unit.objects.filter(street="Domplatz", house_number__in=["90", "91"]).exists()  # a dry run only
     manager.post(batch_url + "importieren/")
@@ -75,7 +78,7 @@ def test_upload_mapping_background_check_then_import(manager, work_off_queue):
     assert Unit.objects.filter(street="Domplatz", house_number__in=["90", "91"]).count() == 2
     batch = ImportBatch.objects.get(state="done")
     assert batch.created == 2 and batch.rows_done == batch.rows_total == 2
-    assert batch.path == "" and not any(settings.IMPORT_UPLOADS.rglob("*.csv"))  # owners' data not kept
+    assert batch.path == "" and not Path(uploaded).exists()  # owners' data not kept
     assert manager.get(batch_url + "stand.json").json() == {
         "state": "done", "label": "importiert", "rows_done": 2, "rows_total": 2, "percent": 100}
 
@@ -124,3 +127,41 @@ def test_a_pending_upload_that_was_pruned_asks_for_a_new_one(manager):
         shutil.rmtree(folder)
     response = manager.get("/import/zuordnung/", follow=True)
     assert "nicht mehr vorhanden" in response.content.decode()
+
+
+def test_a_refused_file_is_checked_again_with_another_mapping_without_a_new_upload(manager, work_off_queue):
+    upload(manager, BAD.replace(b"ca. 80", b"80"))
+    batch_url = confirm_mapping(manager, **{f"map-{i}": field for i, field in enumerate(
+        ["street", "house_number", "", "status", "x", "y", "floor_area"])})  # "Bemerkung" taken for the area
+    work_off_queue()
+    refused = manager.get(batch_url).content.decode()
+    assert "Zeile 2, Spalte Bemerkung: „x“ ist keine Zahl." in refused and 'id="remap"' in refused
+    assert manager.get(batch_url + "zuordnung/").url.endswith("/import/zuordnung/")
+    page = manager.get("/import/zuordnung/").content.decode()
+    assert re.search(r'<select name="map-6" aria-label="Bemerkung">.*?<option value="floor_area" selected>', page,
+                     re.S)  # the mapping that was refused, to correct
+    assert confirm_mapping(manager) == batch_url  # the same batch, checked again
+    work_off_queue()
+    assert "2 neu" in manager.get(batch_url).content.decode()
+    manager.post(batch_url + "importieren/")
+    work_off_queue()
+    batch = ImportBatch.objects.get()
+    assert batch.state == "done" and batch.mapping["Fläche m2"] == "floor_area" and batch.path == ""
+    assert list(Unit.objects.filter(street="Domplatz", house_number="90").values_list("floor_area", flat=True)) == [80]
+    assert manager.get(batch_url + "zuordnung/", follow=True).redirect_chain[-1][0] == batch_url  # nothing to map
+
+
+def test_a_refused_file_can_be_deleted_at_once_but_only_by_its_town(users, manager, work_off_queue):
+    upload(manager, BAD)
+    batch_url = confirm_mapping(manager)
+    work_off_queue()
+    kept = Path(ImportBatch.objects.get(state="refused").path)
+    assert kept.is_file()  # for another mapping, a week at most (test_retention)
+    jena = Client()
+    jena.force_login(users["stadt-jena"])
+    assert jena.post(batch_url + "verwerfen/").status_code == 404
+    assert jena.get(batch_url + "zuordnung/").status_code == 404
+    assert kept.is_file()
+    manager.post(batch_url + "verwerfen/")
+    assert not kept.exists() and ImportBatch.objects.get().path == ""
+    assert 'id="remap"' not in manager.get(batch_url).content.decode()

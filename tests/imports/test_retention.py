@@ -2,8 +2,13 @@
 
 import datetime
 import os
+import subprocess
+import sys
+import time
+from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -106,3 +111,26 @@ def test_a_job_whose_worker_died_is_given_up_after_hours_but_a_live_one_is_not(u
     running.refresh_from_db()
     assert stuck.state == "failed" and not dead.exists() and "nicht beendet" in stuck.errors[0][2]
     assert running.state == "importing" and alive.exists()  # uploaded long ago, but its job reports progress
+
+
+def test_housekeeping_keeps_pruning_where_no_cron_runs(uploads):
+    """`prune_imports --every HOURS`, as setup.sh run and docker compose start it, prunes round after round."""
+    db = settings.DATABASES["default"]
+    url = f"postgres://{quote(db['USER'])}:{quote(db['PASSWORD'])}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    def removed(folder):
+        deadline = time.monotonic() + 30
+        while folder.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return not folder.exists()
+
+    first = upload_folder(uploads, "erste", 8)
+    housekeeping = subprocess.Popen([sys.executable, "manage.py", "prune_imports", "--every", "0.0003"],
+                                    cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL,
+                                    env={**os.environ, "DATABASE_URL": url, "IMPORT_UPLOADS": str(uploads)})
+    try:
+        assert removed(first)
+        assert removed(upload_folder(uploads, "zweite", 8))  # left after the first round, gone in a later one
+        assert housekeeping.poll() is None
+    finally:
+        housekeeping.terminate()
+        housekeeping.wait(timeout=10)

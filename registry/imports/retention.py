@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from .jobs import forget_file
@@ -18,7 +19,8 @@ def prune(days=7, keep_days=90, stale_hours=6):
     """Files of imports never carried out (checked but not imported, refused and not checked again,
     abandoned before the mapping was confirmed, or whose job died with its worker) go after `days`
     (jobs: `stale_hours`); after `keep_days` a batch keeps its counts but no previous values, error
-    lists or ids, and can no longer be undone. Returns (files removed, batches archived)."""
+    lists or ids, and can no longer be undone; owners it replaced go if nothing uses them any more.
+    Returns (files removed, batches archived)."""
     now = timezone.now()
     files = 0
     given_up = [(State.CHECKED, now - datetime.timedelta(days), f"Nach {days} Tagen nicht importiert; die Datei "
@@ -47,7 +49,27 @@ def prune(days=7, keep_days=90, stale_hours=6):
             files += 1
     old = ImportBatch.objects.filter(finished_at__lt=now - datetime.timedelta(keep_days))
     old.filter(state=State.DONE).update(state=State.ARCHIVED)
+    _forget_former_owners(list(old.exclude(previous_values={}).values_list("pk", flat=True)))
     archived = old.exclude(errors=[], previous_values={}, status_changes={}, owner_changes={},
                            created_unit_ids=[]).update(errors=[], previous_values={}, status_changes={},
                                                        owner_changes={}, created_unit_ids=[])
     return files, archived
+
+
+def _forget_former_owners(batch_ids):
+    """Owners whom these imports replaced on a unit, once the imports can no longer be undone: deleted
+    when they own no unit any more, never answered on consent and have no account (personal data kept
+    for no purpose), unless an import that can still be undone would link them again."""
+    if not batch_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("""
+          WITH former AS (
+            SELECT b.id AS batch_id, (e.value->'before'->>'owner_id')::bigint AS owner_id
+            FROM imports_importbatch b, jsonb_each(b.previous_values) e
+            WHERE e.value->'before'->>'owner_id' IS NOT NULL)
+          DELETE FROM owners_owner o
+          WHERE o.id IN (SELECT owner_id FROM former WHERE batch_id = ANY(%s))
+            AND o.id NOT IN (SELECT owner_id FROM former WHERE batch_id <> ALL(%s))
+            AND o.consent = 'unknown' AND o.user_id IS NULL
+            AND NOT EXISTS (SELECT 1 FROM units_unit u WHERE u.owner_id = o.id)""", [batch_ids, batch_ids])

@@ -134,3 +134,46 @@ def test_housekeeping_keeps_pruning_where_no_cron_runs(uploads):
     finally:
         housekeeping.terminate()
         housekeeping.wait(timeout=10)
+
+
+def test_an_owner_an_import_replaced_is_forgotten_once_the_import_can_no_longer_be_undone(tmp_path, erfurt):
+    from registry.owners.models import Owner
+    from registry.units.models import Unit
+
+    from .conftest import GOOD, run, survey
+
+    def sold(number, buyer, name):
+        line = f"Domplatz;{number};120,5;80;leer;01.03.2024;Einzelhandel;{buyer};;642200;5649400"
+        run(survey(tmp_path, [line], name))
+
+    run(survey(tmp_path, [GOOD[0], GOOD[0].replace("Domplatz;99", "Domplatz;98")]))
+    seller = Unit.objects.get(street="Domplatz", house_number="99").owner
+    consented = Unit.objects.get(street="Domplatz", house_number="98").owner
+    Owner.objects.filter(pk=consented.pk).update(consent="refused", consent_date="2026-02-01")
+    sold(99, "Erika Beispiel", "verkauf.csv")
+    sold(98, "Erika Beispiel", "verkauf2.csv")
+    ImportBatch.objects.filter(file_name__startswith="verkauf").update(
+        finished_at=timezone.now() - datetime.timedelta(91))
+    call_command("prune_imports", verbosity=0)
+    assert not Owner.objects.filter(pk=seller.pk).exists()  # owns nothing, no consent, no account: gone
+    assert Owner.objects.filter(pk=consented.pk).exists()  # their answer on consent is a record to keep
+
+
+def test_a_replaced_owner_stays_while_an_import_that_links_them_can_be_undone(tmp_path, erfurt, users):
+    from registry.owners.models import Owner
+    from registry.units.models import Unit
+
+    from .conftest import GOOD, run, survey
+
+    run(survey(tmp_path, [GOOD[0]]))
+    first = Unit.objects.get(street="Domplatz", house_number="99").owner
+    run(survey(tmp_path, [GOOD[0].replace("Max Muster", "Erika Beispiel")], "verkauf.csv"))
+    second = Unit.objects.get(street="Domplatz", house_number="99").owner
+    run(survey(tmp_path, [GOOD[0].replace("Max Muster", "Paul Kaufmann")], "weiterverkauf.csv"))
+    ImportBatch.objects.exclude(file_name="weiterverkauf.csv").update(
+        finished_at=timezone.now() - datetime.timedelta(91))
+    call_command("prune_imports", verbosity=0)
+    assert not Owner.objects.filter(pk=first.pk).exists()
+    assert Owner.objects.filter(pk=second.pk).exists()  # the last import's undo brings Erika Beispiel back
+    engine.undo_last(users["stadt-erfurt"], erfurt)
+    assert Unit.objects.get(street="Domplatz", house_number="99").owner == second

@@ -9,8 +9,8 @@ from registry.imports.retention import prune
 
 class Command(BaseCommand):
     help = ("Räumt Importe auf (täglich ausführen, oder dauerhaft mit --every): löscht nie importierte Dateien "
-            "nach --days Tagen, archiviert Importe nach --keep-days Tagen (dann nicht mehr rücknehmbar) und "
-            "alte Job-Einträge.")
+            "nach --days Tagen, archiviert Importe nach --keep-days Tagen (dann nicht mehr rücknehmbar; von "
+            "ihnen ersetzte, nicht mehr genutzte Eigentümer werden gelöscht) und alte Job-Einträge.")
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=7)

@@ -71,15 +71,12 @@ def write(batch, user, municipality, fields):
     valid_from = "CASE WHEN registry_counts_as_vacant(r.status) THEN coalesce(r.vacant_since, %s) ELSE %s END"
     given = [field for field in UNIT_FIELDS if field in fields]  # unit columns the file has
     with connection.cursor() as cursor, _bulk(cursor):
+        created_owners = _new_owners(cursor)
         cursor.execute("""
           CREATE TEMP TABLE import_new AS
-          SELECT m.n, nextval(pg_get_serial_sequence('units_unit', 'id')) AS unit_id,
-                 CASE WHEN r.owner_name IS NOT NULL
-                      THEN nextval(pg_get_serial_sequence('owners_owner', 'id')) END AS owner_id
-          FROM import_matches m JOIN import_rows r USING (n) WHERE m.action = 'new'""")
+          SELECT m.n, nextval(pg_get_serial_sequence('units_unit', 'id')) AS unit_id, io.owner_id
+          FROM import_matches m LEFT JOIN import_owners io USING (n) WHERE m.action = 'new'""")
         new_rows = "FROM import_new nw JOIN import_rows r USING (n)"
-        _insert(cursor, Owner, {"id": "nw.owner_id", "name": "r.owner_name", "phone": "coalesce(r.owner_phone, '')",
-                                "email": "coalesce(r.owner_email, '')"}, f"{new_rows} WHERE nw.owner_id IS NOT NULL")
         _insert(cursor, Unit, {
             "id": "nw.unit_id", **{field: (f"coalesce(r.{field}, %s)", [_default(field)]) for field in given},
             "location": "r.location", "municipality_id": ("%s", [municipality.pk]), "centre_id": "c.id",
@@ -100,7 +97,7 @@ def write(batch, user, municipality, fields):
         cursor.execute("SELECT coalesce(array_agg(unit_id ORDER BY n), '{}') FROM import_new")
         batch.created_unit_ids = cursor.fetchone()[0]
 
-        batch.owner_changes = _change_owners(cursor, user, now)
+        batch.owner_changes = _change_contacts(cursor, created_owners)
         before = [*given, "owner_id", "subcategory"]  # a new category clears the branch (Unit.clean)
         cursor.execute(f"""
           SELECT coalesce(json_object_agg(u.id, json_build_object(
@@ -133,18 +130,32 @@ def _default(field):
     return model_field.get_db_prep_save(model_field.get_default(), connection)
 
 
-def _change_owners(cursor, user, now):
-    """Owners of units already in the register (staging.NEW_OWNER): another name gets a new owner
-    record, never the old one's consent; the same name gets its phone and e-mail updated."""
+def _new_owners(cursor):
+    """Owner records for new units with an owner and for units the file gives another owner
+    (staging.NEW_OWNER: another name gets a new record, never the old one's consent). Rows naming
+    the same person with the same contact share one record. Fills import_owners(n, owner_id)."""
     cursor.execute(f"""
-      CREATE TEMP TABLE import_owners AS
-      SELECT m.n, nextval(pg_get_serial_sequence('owners_owner', 'id')) AS owner_id
-      FROM import_matches m JOIN import_rows r USING (n) JOIN units_unit u ON u.id = m.unit_id
+      CREATE TEMP TABLE import_owner_rows AS
+      SELECT m.n, r.owner_name AS name, coalesce(r.owner_phone, '') AS phone, coalesce(r.owner_email, '') AS email
+      FROM import_matches m JOIN import_rows r USING (n) LEFT JOIN units_unit u ON u.id = m.unit_id
       LEFT JOIN owners_owner o ON o.id = u.owner_id
-      WHERE m.action = 'changed' AND {NEW_OWNER}""")
-    created = _insert(cursor, Owner, {"id": "io.owner_id", "name": "r.owner_name",
-                                      "phone": "coalesce(r.owner_phone, '')", "email": "coalesce(r.owner_email, '')"},
-                      "FROM import_owners io JOIN import_rows r USING (n)", returning="id")
+      WHERE r.owner_name IS NOT NULL AND (m.action = 'new' OR m.action = 'changed' AND {NEW_OWNER})""")
+    cursor.execute("""
+      CREATE TEMP TABLE import_owner_records AS
+      SELECT nextval(pg_get_serial_sequence('owners_owner', 'id')) AS id, name, phone, email
+      FROM (SELECT DISTINCT name, phone, email FROM import_owner_rows) people""")
+    created = _insert(cursor, Owner, {"id": "p.id", "name": "p.name", "phone": "p.phone", "email": "p.email"},
+                      "FROM import_owner_records p", returning="id")
+    cursor.execute("""
+      CREATE TEMP TABLE import_owners AS
+      SELECT io.n, p.id AS owner_id FROM import_owner_rows io JOIN import_owner_records p USING (name, phone, email);
+      DROP TABLE import_owner_rows, import_owner_records""")
+    return [pk for (pk,) in created]
+
+
+def _change_contacts(cursor, created):
+    """The same owner name on a unit in the register updates that owner's phone and e-mail; the
+    record of owners created (`created`) and contacts changed, for undo."""
     kept = f"""FROM units_unit u JOIN import_matches m ON m.unit_id = u.id JOIN import_rows r USING (n)
                WHERE o.id = u.owner_id AND m.action = 'changed' AND NOT ({NEW_OWNER})
                  AND (r.owner_phone IS DISTINCT FROM o.phone AND r.owner_phone IS NOT NULL
@@ -156,7 +167,7 @@ def _change_owners(cursor, user, now):
                                                  email = coalesce(r.owner_email, o.email) {kept}
                        RETURNING o.id, o.phone, o.email""")
     after = {str(pk): {"phone": phone, "email": email} for pk, phone, email in cursor.fetchall()}
-    return {"created": [pk for (pk,) in created], "before": before, "after": after}
+    return {"created": created, "before": before, "after": after}
 
 
 def _change_statuses(cursor, user, today, now, note):

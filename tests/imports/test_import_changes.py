@@ -491,3 +491,18 @@ def test_a_unit_placed_elsewhere_moves_and_undo_moves_it_back(tmp_path, erfurt):
     run(moved, "--undo")
     unit.refresh_from_db()
     assert unit.location.distance(before) < 1e-9
+
+
+def test_one_person_named_on_several_rows_becomes_one_owner_record(tmp_path, erfurt):
+    run(survey(tmp_path, [owner_line(97, "Max Muster", "0361 555 01")]))
+    survey_rows = [owner_line(95, "Ilse Erb", "0361 1"), owner_line(96, "Ilse Erb", "0361 1"),
+                   owner_line(97, "Ilse Erb", "0361 1"),  # a unit in the register that Ilse Erb bought
+                   owner_line(94, "Ilse Erb", "0361 2")]  # same name, other phone: maybe someone else
+    run(survey(tmp_path, survey_rows, "erbin.csv"))
+    units = {u.house_number: u.owner
+             for u in Unit.objects.filter(street="Domplatz", house_number__in=["94", "95", "96", "97"])}
+    assert units["95"] == units["96"] == units["97"] and units["95"].phone == "0361 1"
+    assert units["94"] != units["95"] and Owner.objects.filter(name="Ilse Erb").count() == 2
+    run(survey(tmp_path, survey_rows, "erbin.csv"), "--undo")
+    assert not Owner.objects.filter(name="Ilse Erb").exists()
+    assert Unit.objects.get(street="Domplatz", house_number="97").owner.name == "Max Muster"

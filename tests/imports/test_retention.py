@@ -146,7 +146,7 @@ def test_an_owner_an_import_replaced_is_forgotten_once_the_import_can_no_longer_
         line = f"Domplatz;{number};120,5;80;leer;01.03.2024;Einzelhandel;{buyer};;642200;5649400"
         run(survey(tmp_path, [line], name))
 
-    run(survey(tmp_path, [GOOD[0], GOOD[0].replace("Domplatz;99", "Domplatz;98")]))
+    run(survey(tmp_path, [GOOD[0], GOOD[0].replace("Domplatz;99", "Domplatz;98").replace("Max Muster", "Karl Kauz")]))
     seller = Unit.objects.get(street="Domplatz", house_number="99").owner
     consented = Unit.objects.get(street="Domplatz", house_number="98").owner
     Owner.objects.filter(pk=consented.pk).update(consent="refused", consent_date="2026-02-01")

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -39,8 +40,10 @@ class Progress:
             self.written = time.monotonic()
 
 
-# step → states it starts from: a checked or refused file may be checked again with another mapping
-STARTS_FROM = {State.CHECKING: (State.QUEUED, State.CHECKED, State.REFUSED), State.IMPORTING: (State.CHECKED,)}
+# step → where it starts from: a checked or refused file may be checked again with another mapping, but a
+# batch queued for its import stays queued for it
+STARTS_FROM = {State.CHECKING: Q(state=State.QUEUED, step=State.CHECKING) | Q(state__in=(State.CHECKED, State.REFUSED)),
+               State.IMPORTING: Q(state=State.CHECKED)}
 
 
 @transaction.atomic  # the state and the queued job (a row in the same database) commit together
@@ -49,7 +52,7 @@ def start(batch, step, user, mapping=None):
     (IMPORTING), as `user`, who is then recorded as the importer; False when the batch is not where that
     step starts (a second click, another tab) or its file is gone."""
     changes = {} if mapping is None else {"mapping": mapping}
-    moved = ImportBatch.objects.filter(pk=batch.pk, state__in=STARTS_FROM[step]).exclude(path="").update(
+    moved = ImportBatch.objects.filter(STARTS_FROM[step], pk=batch.pk).exclude(path="").update(
         state=State.QUEUED, rows_done=0, errors=[], step=step, created_by=user, touched_at=timezone.now(),
         **changes)
     if moved:

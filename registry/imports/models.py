@@ -39,7 +39,8 @@ class ImportBatch(models.Model):
     previous_values = models.JSONField(default=dict, editable=False)
     # occupancy ids: {"opened": [...], "closed": [...], "corrected": {id: {status, category, note}}}
     status_changes = models.JSONField(default=dict, editable=False)
-    # owners: {"created": [ids of new owner records], "before": {id: {phone, email}}}
+    # owners: {"created": [ids of new owner records], "replaced": [ids of owners they replaced on units],
+    #          "before": {id: {phone, email}}, "after": {id: {phone, email}}}
     owner_changes = models.JSONField(default=dict, editable=False)
     undone_at = models.DateTimeField(_("rückgängig gemacht am"), null=True, blank=True)
     finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)

@@ -30,14 +30,15 @@ def prune(days=7, keep_days=90, stale_hours=6):
     for state, before, message in given_up:
         for batch in ImportBatch.objects.filter(state=state, touched_at__lt=before):
             # only if it is still where we found it: a job may have moved it on meanwhile
-            if ImportBatch.objects.filter(pk=batch.pk, state=state).update(
+            if ImportBatch.objects.filter(pk=batch.pk, state=state, touched_at__lt=before).update(
                     state=State.FAILED, finished_at=now, errors=[[0, "–", message]], path=""):
                 forget_file(batch)
                 files += 1
     # a refused batch keeps its state and error list; only the file kept for another mapping goes
-    for batch in ImportBatch.objects.filter(state=State.REFUSED, touched_at__lt=now - datetime.timedelta(days)
-                                            ).exclude(path=""):
-        if ImportBatch.objects.filter(pk=batch.pk, state=State.REFUSED).update(path=""):
+    kept_since = now - datetime.timedelta(days)
+    for batch in ImportBatch.objects.filter(state=State.REFUSED, touched_at__lt=kept_since).exclude(path=""):
+        # unless it was checked again meanwhile
+        if ImportBatch.objects.filter(pk=batch.pk, state=State.REFUSED, touched_at__lt=kept_since).update(path=""):
             forget_file(batch)
             files += 1
     uploads = Path(settings.IMPORT_UPLOADS)
@@ -49,7 +50,7 @@ def prune(days=7, keep_days=90, stale_hours=6):
             files += 1
     old = ImportBatch.objects.filter(finished_at__lt=now - datetime.timedelta(keep_days))
     old.filter(state=State.DONE).update(state=State.ARCHIVED)
-    _forget_former_owners(list(old.exclude(previous_values={}).values_list("pk", flat=True)))
+    _forget_former_owners(list(old.exclude(owner_changes={}).values_list("pk", flat=True)))
     archived = old.exclude(errors=[], previous_values={}, status_changes={}, owner_changes={},
                            created_unit_ids=[]).update(errors=[], previous_values={}, status_changes={},
                                                        owner_changes={}, created_unit_ids=[])
@@ -64,12 +65,13 @@ def _forget_former_owners(batch_ids):
         return
     with connection.cursor() as cursor:
         cursor.execute("""
-          WITH former AS (
-            SELECT b.id AS batch_id, (e.value->'before'->>'owner_id')::bigint AS owner_id
+          WITH relinked AS (  -- owners the undo of a batch not archived yet would put back on a unit
+            SELECT (e.value->'before'->>'owner_id')::bigint AS owner_id
             FROM imports_importbatch b, jsonb_each(b.previous_values) e
-            WHERE e.value->'before'->>'owner_id' IS NOT NULL)
+            WHERE b.id <> ALL(%s) AND e.value->'before'->>'owner_id' IS NOT NULL)
           DELETE FROM owners_owner o
-          WHERE o.id IN (SELECT owner_id FROM former WHERE batch_id = ANY(%s))
-            AND o.id NOT IN (SELECT owner_id FROM former WHERE batch_id <> ALL(%s))
+          WHERE o.id IN (SELECT jsonb_array_elements_text(b.owner_changes->'replaced')::bigint
+                         FROM imports_importbatch b WHERE b.id = ANY(%s))
+            AND o.id NOT IN (SELECT owner_id FROM relinked)
             AND o.consent = 'unknown' AND o.user_id IS NULL
             AND NOT EXISTS (SELECT 1 FROM units_unit u WHERE u.owner_id = o.id)""", [batch_ids, batch_ids])

@@ -137,8 +137,10 @@ def remap(request, pk):
     no new upload."""
     batch = _batch(request, pk)
     access.require_edit(request.user, batch.municipality_id)
-    if batch.state not in jobs.STARTS_FROM[ImportBatch.State.CHECKING] or not Path(batch.path).is_file():
-        messages.error(request, "Die Datei dieses Imports ist nicht mehr vorhanden; bitte erneut hochladen.")
+    can_check = ImportBatch.objects.filter(jobs.STARTS_FROM[ImportBatch.State.CHECKING], pk=batch.pk).exists()
+    if not can_check or not Path(batch.path).is_file():
+        messages.error(request, "Die Zuordnung dieses Imports lässt sich nicht mehr ändern (läuft gerade, ist "
+                                "fertig oder die Datei wurde gelöscht).")
         return redirect("imports:batch", batch.pk)
     preset = batch.municipality.mapping_presets.first()
     request.session["import"] = {"path": batch.path, "name": batch.file_name, "municipality": batch.municipality_id,

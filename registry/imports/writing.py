@@ -71,7 +71,7 @@ def write(batch, user, municipality, fields):
     valid_from = "CASE WHEN registry_counts_as_vacant(r.status) THEN coalesce(r.vacant_since, %s) ELSE %s END"
     given = [field for field in UNIT_FIELDS if field in fields]  # unit columns the file has
     with connection.cursor() as cursor, _bulk(cursor):
-        created_owners = _new_owners(cursor)
+        created_owners, replaced_owners = _new_owners(cursor)
         cursor.execute("""
           CREATE TEMP TABLE import_new AS
           SELECT m.n, nextval(pg_get_serial_sequence('units_unit', 'id')) AS unit_id, io.owner_id
@@ -97,7 +97,7 @@ def write(batch, user, municipality, fields):
         cursor.execute("SELECT coalesce(array_agg(unit_id ORDER BY n), '{}') FROM import_new")
         batch.created_unit_ids = cursor.fetchone()[0]
 
-        batch.owner_changes = _change_contacts(cursor, created_owners)
+        batch.owner_changes = {**_change_contacts(cursor, created_owners), "replaced": replaced_owners}
         before = [*given, "owner_id", "subcategory"]  # a new category clears the branch (Unit.clean)
         cursor.execute(f"""
           SELECT coalesce(json_object_agg(u.id, json_build_object(
@@ -133,24 +133,33 @@ def _default(field):
 def _new_owners(cursor):
     """Owner records for new units with an owner and for units the file gives another owner
     (staging.NEW_OWNER: another name gets a new record, never the old one's consent). Rows naming
-    the same person with the same contact share one record. Fills import_owners(n, owner_id)."""
+    the same person with the same phone and e-mail share one record. Fills import_owners(n, owner_id);
+    returns the ids of the owners created and of those they replace on units in the register."""
     cursor.execute(f"""
       CREATE TEMP TABLE import_owner_rows AS
-      SELECT m.n, r.owner_name AS name, coalesce(r.owner_phone, '') AS phone, coalesce(r.owner_email, '') AS email
+      SELECT m.n, r.owner_name AS name, coalesce(r.owner_phone, '') AS phone, coalesce(r.owner_email, '') AS email,
+             -- a name alone does not tell two people apart: such rows get a record each
+             CASE WHEN r.owner_phone IS NULL AND r.owner_email IS NULL THEN m.n END AS alone,
+             u.owner_id AS replaced
       FROM import_matches m JOIN import_rows r USING (n) LEFT JOIN units_unit u ON u.id = m.unit_id
       LEFT JOIN owners_owner o ON o.id = u.owner_id
       WHERE r.owner_name IS NOT NULL AND (m.action = 'new' OR m.action = 'changed' AND {NEW_OWNER})""")
     cursor.execute("""
       CREATE TEMP TABLE import_owner_records AS
-      SELECT nextval(pg_get_serial_sequence('owners_owner', 'id')) AS id, name, phone, email
-      FROM (SELECT DISTINCT name, phone, email FROM import_owner_rows) people""")
+      SELECT nextval(pg_get_serial_sequence('owners_owner', 'id')) AS id, name, phone, email, alone
+      FROM (SELECT DISTINCT name, phone, email, alone FROM import_owner_rows) people""")
     created = _insert(cursor, Owner, {"id": "p.id", "name": "p.name", "phone": "p.phone", "email": "p.email"},
                       "FROM import_owner_records p", returning="id")
     cursor.execute("""
       CREATE TEMP TABLE import_owners AS
-      SELECT io.n, p.id AS owner_id FROM import_owner_rows io JOIN import_owner_records p USING (name, phone, email);
-      DROP TABLE import_owner_rows, import_owner_records""")
-    return [pk for (pk,) in created]
+      SELECT io.n, p.id AS owner_id FROM import_owner_rows io
+      JOIN import_owner_records p ON (p.name, p.phone, p.email) = (io.name, io.phone, io.email)
+                                 AND p.alone IS NOT DISTINCT FROM io.alone""")
+    cursor.execute("SELECT coalesce(array_agg(DISTINCT replaced), '{}') FROM import_owner_rows "
+                   "WHERE replaced IS NOT NULL")
+    replaced = cursor.fetchone()[0]
+    cursor.execute("DROP TABLE import_owner_rows, import_owner_records")
+    return [pk for (pk,) in created], replaced
 
 
 def _change_contacts(cursor, created):

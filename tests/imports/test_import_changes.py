@@ -497,8 +497,11 @@ def test_one_person_named_on_several_rows_becomes_one_owner_record(tmp_path, erf
     run(survey(tmp_path, [owner_line(97, "Max Muster", "0361 555 01")]))
     survey_rows = [owner_line(95, "Ilse Erb", "0361 1"), owner_line(96, "Ilse Erb", "0361 1"),
                    owner_line(97, "Ilse Erb", "0361 1"),  # a unit in the register that Ilse Erb bought
-                   owner_line(94, "Ilse Erb", "0361 2")]  # same name, other phone: maybe someone else
+                   owner_line(94, "Ilse Erb", "0361 2"),  # same name, other phone: maybe someone else
+                   owner_line(93, "Müller"), owner_line(92, "Müller")]  # a name alone tells no one apart
     run(survey(tmp_path, survey_rows, "erbin.csv"))
+    müller = Unit.objects.filter(street="Domplatz", house_number__in=["92", "93"]).values_list("owner", flat=True)
+    assert len(set(müller)) == 2
     units = {u.house_number: u.owner
              for u in Unit.objects.filter(street="Domplatz", house_number__in=["94", "95", "96", "97"])}
     assert units["95"] == units["96"] == units["97"] and units["95"].phone == "0361 1"

@@ -177,3 +177,19 @@ def test_a_replaced_owner_stays_while_an_import_that_links_them_can_be_undone(tm
     assert Owner.objects.filter(pk=second.pk).exists()  # the last import's undo brings Erika Beispiel back
     engine.undo_last(users["stadt-erfurt"], erfurt)
     assert Unit.objects.get(street="Domplatz", house_number="99").owner == second
+
+
+def test_an_owner_an_import_did_not_replace_is_kept_after_it_is_archived(tmp_path, erfurt):
+    from registry.owners.models import Owner
+    from registry.units.models import Unit
+
+    from .conftest import GOOD, run, survey
+
+    run(survey(tmp_path, [GOOD[0]]))
+    unit = Unit.objects.get(street="Domplatz", house_number="99")
+    owner = unit.owner
+    run(survey(tmp_path, [GOOD[0].replace("120,5", "130")], "flaeche.csv"))  # the area changes, the owner stays
+    Unit.objects.filter(pk=unit.pk).update(owner=Owner.objects.create(name="Neue Eigentümerin"))  # by hand
+    ImportBatch.objects.update(finished_at=timezone.now() - datetime.timedelta(91))
+    call_command("prune_imports", verbosity=0)
+    assert Owner.objects.filter(pk=owner.pk).exists()  # not the import's doing: the city manager decides

@@ -165,3 +165,14 @@ def test_a_refused_file_can_be_deleted_at_once_but_only_by_its_town(users, manag
     manager.post(batch_url + "verwerfen/")
     assert not kept.exists() and ImportBatch.objects.get().path == ""
     assert 'id="remap"' not in manager.get(batch_url).content.decode()
+
+
+def test_a_batch_queued_for_its_import_cannot_be_sent_back_to_the_mapping(manager, work_off_queue):
+    upload(manager, FIXED)
+    batch_url = confirm_mapping(manager)
+    work_off_queue()
+    manager.post(batch_url + "importieren/")  # queued; the worker is busy elsewhere
+    page = manager.get(batch_url + "zuordnung/", follow=True).content.decode()  # a stale tab
+    assert "lässt sich nicht mehr ändern" in page
+    work_off_queue()
+    assert ImportBatch.objects.get().state == "done"  # the confirmed import ran

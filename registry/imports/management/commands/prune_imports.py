@@ -1,3 +1,4 @@
+import logging
 import time
 
 from django.core.management import call_command
@@ -5,6 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from registry.imports.retention import prune
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -21,9 +24,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, days, keep_days, every, **options):
         while True:
-            files, archived = prune(days, keep_days)
-            call_command("prune_db_task_results", "--min-age-days", str(days), verbosity=0)
-            self.stdout.write(f"{files} Upload(s) gelöscht, {archived} Import(e) archiviert.")
+            try:
+                files, archived = prune(days, keep_days)
+                call_command("prune_db_task_results", "--min-age-days", str(days), verbosity=0)
+                self.stdout.write(f"{files} Upload(s) gelöscht, {archived} Import(e) archiviert.")
+            except Exception:
+                if not every:
+                    raise
+                # a database restart must not end the housekeeping for good: the next round tries again
+                log.exception("prune_imports: Runde fehlgeschlagen")
             if not every:
                 return
             connection.close()  # no idle connection held between rounds

@@ -85,9 +85,10 @@ def _finish(batch, state, preview=None, errors=None):
     batch.errors = [list(error) for error in errors or []]
     batch.rows_done = batch.rows_total
     batch.state, batch.finished_at, batch.touched_at = state, timezone.now(), timezone.now()
-    if state != State.CHECKED and not (state == State.REFUSED and preview is not None):
-        # a checked file waits for the import; one refused for its rows, for another mapping (prune_imports
-        # deletes both after a week); an unreadable file or a finished import needs it no more
+    # a checked file waits for the import; one refused for its rows, for another mapping (prune_imports
+    # deletes both after a week); an unreadable file or a finished import needs it no more
+    waits = state == State.CHECKED or state == State.REFUSED and preview is not None
+    if not waits:
         forget_file(batch)
     # what a rolled-back write left in memory (previous contacts, ids) must not be saved with the batch
     batch.previous_values, batch.status_changes, batch.owner_changes, batch.created_unit_ids = {}, {}, {}, []

@@ -23,27 +23,26 @@ def prune(days=7, keep_days=90, stale_hours=6):
     Returns (files removed, batches archived)."""
     now = timezone.now()
     files = 0
-    given_up = [(State.CHECKED, now - datetime.timedelta(days), f"Nach {days} Tagen nicht importiert; die Datei "
-                                                                "wurde gelöscht."),
-                *[(state, now - datetime.timedelta(hours=stale_hours), "Der Hintergrundjob wurde nicht beendet "
-                   "(Worker angehalten?); es wurde nichts importiert.") for state in ImportBatch.RUNNING]]
-    for state, before, message in given_up:
-        for batch in ImportBatch.objects.filter(state=state, touched_at__lt=before):
-            # only if it is still where we found it: a job may have moved it on meanwhile
-            if ImportBatch.objects.filter(pk=batch.pk, state=state, touched_at__lt=before).update(
-                    state=State.FAILED, finished_at=now, errors=[[0, "–", message]], path=""):
+    week = now - datetime.timedelta(days)
+
+    def failed(message):
+        return {"state": State.FAILED, "finished_at": now, "errors": [[0, "–", message]]}
+
+    given_up = [(State.CHECKED, week, failed(f"Nach {days} Tagen nicht importiert; die Datei wurde gelöscht.")),
+                *[(state, now - datetime.timedelta(hours=stale_hours), failed(
+                    "Der Hintergrundjob wurde nicht beendet (Worker angehalten?); es wurde nichts importiert."))
+                  for state in ImportBatch.RUNNING],
+                (State.REFUSED, week, {})]  # a refused batch keeps its state and error list; only its file goes
+    for state, before, changes in given_up:
+        for batch in ImportBatch.objects.filter(state=state, touched_at__lt=before).exclude(
+                state=State.REFUSED, path=""):  # a refused batch without a file has nothing left to prune
+            # only if it is still where we found it: a job or a re-check may have moved it on meanwhile
+            if ImportBatch.objects.filter(pk=batch.pk, state=state, touched_at__lt=before).update(path="", **changes):
                 forget_file(batch)
                 files += 1
-    # a refused batch keeps its state and error list; only the file kept for another mapping goes
-    kept_since = now - datetime.timedelta(days)
-    for batch in ImportBatch.objects.filter(state=State.REFUSED, touched_at__lt=kept_since).exclude(path=""):
-        # unless it was checked again meanwhile
-        if ImportBatch.objects.filter(pk=batch.pk, state=State.REFUSED, touched_at__lt=kept_since).update(path=""):
-            forget_file(batch)
-            files += 1
     uploads = Path(settings.IMPORT_UPLOADS)
     needed = {Path(path).parent for path in ImportBatch.objects.exclude(path="").values_list("path", flat=True)}
-    oldest = (now - datetime.timedelta(days)).timestamp()
+    oldest = week.timestamp()
     for folder in uploads.iterdir() if uploads.exists() else []:
         if folder.is_dir() and folder not in needed and folder.stat().st_mtime < oldest:
             shutil.rmtree(folder, ignore_errors=True)

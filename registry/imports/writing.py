@@ -97,7 +97,7 @@ def write(batch, user, municipality, fields):
         cursor.execute("SELECT coalesce(array_agg(unit_id ORDER BY n), '{}') FROM import_new")
         batch.created_unit_ids = cursor.fetchone()[0]
 
-        batch.owner_changes = {**_change_contacts(cursor, created_owners), "replaced": replaced_owners}
+        batch.owner_changes = {"created": created_owners, "replaced": replaced_owners, **_change_contacts(cursor)}
         before = [*given, "owner_id", "subcategory"]  # a new category clears the branch (Unit.clean)
         cursor.execute(f"""
           SELECT coalesce(json_object_agg(u.id, json_build_object(
@@ -162,9 +162,9 @@ def _new_owners(cursor):
     return [pk for (pk,) in created], replaced
 
 
-def _change_contacts(cursor, created):
-    """The same owner name on a unit in the register updates that owner's phone and e-mail; the
-    record of owners created (`created`) and contacts changed, for undo."""
+def _change_contacts(cursor):
+    """The same owner name on a unit in the register updates that owner's phone and e-mail; returns
+    the contacts before and after, for undo."""
     kept = f"""FROM units_unit u JOIN import_matches m ON m.unit_id = u.id JOIN import_rows r USING (n)
                WHERE o.id = u.owner_id AND m.action = 'changed' AND NOT ({NEW_OWNER})
                  AND (r.owner_phone IS DISTINCT FROM o.phone AND r.owner_phone IS NOT NULL
@@ -176,7 +176,7 @@ def _change_contacts(cursor, created):
                                                  email = coalesce(r.owner_email, o.email) {kept}
                        RETURNING o.id, o.phone, o.email""")
     after = {str(pk): {"phone": phone, "email": email} for pk, phone, email in cursor.fetchall()}
-    return {"created": created, "before": before, "after": after}
+    return {"before": before, "after": after}
 
 
 def _change_statuses(cursor, user, today, now, note):

@@ -4,13 +4,12 @@ Every parser returns the value or raises ValueError with a German message for
 "Zeile N, Spalte X: …".
 """
 
-import datetime
-import math
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from registry.parsing import parse_date, parse_number
 from registry.units.categories import Category
 from registry.units.models import Floor
 from registry.units.vacancy import Status
@@ -84,34 +83,20 @@ NO = {"nein", "n", "0", "false", "no", "falsch"}
 
 
 _PLAIN_NUMBER = re.compile(r"\d+(\.\d+)?")
-_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")  # 1.234,5 and 1.300 as Germans write them
+_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
 
 
 def number(text):
     if _PLAIN_NUMBER.fullmatch(text) and not _THOUSANDS.fullmatch(text) and len(text) < 30:  # the common case
         return float(text)
-    value = text.replace(" ", "").replace("m²", "").replace("€", "")
-    if _THOUSANDS.fullmatch(value):
-        value = value.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"-?\d+,\d+", value):
-        value = value.replace(",", ".")
-    if not re.fullmatch(r"-?\d+(\.\d+)?", value):
-        raise ValueError(f"„{text}“ ist keine Zahl.")
-    result = float(value)
-    if not math.isfinite(result):
-        raise ValueError(f"„{text}“ ist keine Zahl.")
+    result = float(parse_number(text))  # the one German reading, shared with forms and filters
     if result < 0:
         raise ValueError(f"„{text}“ ist negativ.")
     return result
 
 
 def date(text):
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"„{text}“ ist kein gültiges Datum (TT.MM.JJJJ).")
+    return parse_date(text)
 
 
 def _lookup(words, text, message):

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.gis.geos import Polygon
 from django.utils.translation import gettext_lazy as _
 
+from registry.parsing import GermanDateField, GermanDecimalField
 from registry.places.models import Municipality, TownCentre
 
 from .categories import Category
@@ -42,11 +43,6 @@ class TextListField(forms.Field):
         return items
 
 
-class GermanDecimalField(forms.DecimalField):
-    def to_python(self, value):
-        return super().to_python(value.replace(",", ".") if isinstance(value, str) else value)
-
-
 class BBoxField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
@@ -73,9 +69,7 @@ class UnitFilter(forms.Form):
                            label=_("Innenstadt"))
     min_area = GermanDecimalField(required=False, min_value=0, label=_("Fläche ab (m²)"))
     max_area = GermanDecimalField(required=False, min_value=0, label=_("Fläche bis (m²)"))
-    vacant_since_before = forms.DateField(
-        required=False, input_formats=["%Y-%m-%d", "%d.%m.%Y"], label=_("leer seit vor dem")
-    )
+    vacant_since_before = GermanDateField(required=False, label=_("leer seit vor dem"))
     bbox = BBoxField(required=False, label=_("Kartenausschnitt"))
     q = forms.CharField(required=False, max_length=100, label=_("Adresse"))
 

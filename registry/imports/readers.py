@@ -37,6 +37,22 @@ class ImportFileError(ValueError):
     pass
 
 
+# An uploaded file must never make GDAL reach out to the network (blind SSRF): a GeoJSON "crs" of type
+# "link" or a CRS name that is a URL makes GDAL 3.6 fetch it. GDAL has no switch that turns HTTP off, so
+# every HTTP request GDAL makes goes to a proxy that does not exist (connection refused at once, no
+# retries, no redirects reached), and /vsicurl/ accepts no file at all. Set for the whole process, so it
+# holds for every read here and in the import worker; GDAL is never meant to fetch anything in this app.
+NO_NETWORK = {
+    "GDAL_HTTP_PROXY": "127.0.0.1:1",
+    "GDAL_HTTPS_PROXY": "127.0.0.1:1",
+    "GDAL_HTTP_TIMEOUT": "1",
+    "GDAL_HTTP_CONNECTTIMEOUT": "1",
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".no-remote-files",
+}
+pyogrio.set_gdal_config_options(NO_NETWORK)
+
+
 @dataclass
 class Table:
     """A file's header and a way to read its rows; `records()` reads the file again on every call."""

@@ -67,7 +67,8 @@
       onEachFeature: function (feature, layer) {
         var p = feature.properties;
         var label = p.name + (p.rate === null ? "" : " – " + percent.format(p.rate) + " leer");
-        layer.bindTooltip(label, {permanent: true, direction: "center", className: "centre-label"});
+        // A DOM node, not a string: Leaflet inserts tooltip strings as HTML, and centre names are typed by towns.
+        layer.bindTooltip(el("span", label), {permanent: true, direction: "center", className: "centre-label"});
       },
     }).addTo(map);
     map.fitBounds(centreLayer.getBounds(), {padding: [10, 10]});

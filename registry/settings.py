@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "registry.ogc",
     "registry.stats",
     "registry.imports",
+    "registry.seekers",
 ]
 
 MIDDLEWARE = [

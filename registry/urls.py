@@ -16,6 +16,7 @@ admin.site.index_title = "Verwaltung"
 urlpatterns = [
     path("", map_views.home, name="home"),
     path("angebote/", include("registry.listings.urls")),
+    path("gesuche/", include("registry.seekers.urls")),
     path("eigentuemer/", include("registry.listings.owner_urls")),
     path("import/", include("registry.imports.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"angebote": ListingSitemap}}, name="sitemap"),

@@ -31,6 +31,17 @@ def client_key(request):
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
 
 
+def refuse_flood(queryset, key, limit=INQUIRIES_PER_HOUR):
+    """Refuse a client's next public submission (inquiry, space request) after `limit` in the last hour.
+
+    Counts the client's stored rows of `queryset` (its model has `client_key` and `created_at`), so it
+    holds across server processes without a shared cache.
+    """
+    since = timezone.now() - datetime.timedelta(hours=1)
+    if queryset.filter(client_key=key, created_at__gte=since).count() >= limit:
+        raise ValidationError(_("Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es in einer Stunde erneut."))
+
+
 def recipients(listing):
     """The city managers of the listing's municipality (their account e-mails)."""
     return sorted(set(get_user_model().objects.filter(
@@ -39,14 +50,8 @@ def recipients(listing):
 
 
 def send_inquiry(listing, data, key):
-    """Store the inquiry and mail it to the municipality's city managers; rate-limited per client.
-
-    The limit counts this client's stored inquiries of the last hour, so it holds across
-    server processes without a shared cache.
-    """
-    since = timezone.now() - datetime.timedelta(hours=1)
-    if Inquiry.objects.filter(client_key=key, created_at__gte=since).count() >= INQUIRIES_PER_HOUR:
-        raise ValidationError(_("Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es in einer Stunde erneut."))
+    """Store the inquiry and mail it to the municipality's city managers; rate-limited per client."""
+    refuse_flood(Inquiry.objects.all(), key)
     to = recipients(listing)
     inquiry = Inquiry.objects.create(listing=listing, client_key=key, sent_to=", ".join(to), **data)
     if to:

@@ -113,6 +113,18 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache for figures that change only when the register changes (statistics, keyed by the data
+# version). Default: a table in our own database, no new service. CACHE_URL=redis://host:6379/0
+# switches to Redis for larger deployments (needs `pip install redis`).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL muss mit redis:// oder rediss:// beginnen (oder leer sein).")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "registry_cache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -16,6 +16,7 @@ from registry.places.models import TownCentre
 from registry.units.categories import Category
 
 from . import queries, report
+from .cache import cached, revalidated
 
 SORTABLE = ("name", "units", "vacant", "vacancy_rate", "vacant_floor_area", "interim_use", "median_vacancy_days",
             "change")
@@ -35,13 +36,13 @@ class StatsFilter(forms.Form):
         return day
 
 
-def _figures(day, category):
-    current = queries.centre_figures(day, category)
+def _figures(request, day, category):
+    current = cached(request, queries.centre_figures, day, category)
     try:
         previous_day = day.replace(year=day.year - 1)
     except ValueError:  # 29 February
         previous_day = day.replace(year=day.year - 1, day=28)
-    previous = {row["slug"]: row["vacancy_rate"] for row in queries.centre_figures(previous_day, category)}
+    previous = {row["slug"]: row["vacancy_rate"] for row in cached(request, queries.centre_figures, previous_day, category)}
     for row in current:
         before = previous.get(row["slug"])
         row["rate_year_before"] = before
@@ -56,6 +57,7 @@ def _bad_request(form):
 
 
 @require_GET
+@revalidated
 def overview(request):
     form = StatsFilter(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -63,7 +65,7 @@ def overview(request):
     else:
         data = form.cleaned_data if form.is_bound else {}
         day, category = data.get("date") or timezone.localdate(), data.get("category") or ""
-    rows, previous_day = _figures(day, category or None)
+    rows, previous_day = _figures(request, day, category or None)
     sort = request.GET.get("sort", "name")
     key = sort.lstrip("-")
     if key in SORTABLE:
@@ -73,8 +75,8 @@ def overview(request):
     return render(request, "stats/overview.html", {
         "form": form, "rows": rows, "day": day, "previous_day": previous_day, "category": category,
         "sort": sort, "presets": presets, "today": today,
-        "trend": queries.trend(day, category or None),
-        "buckets": queries.duration_buckets(day, category or None),
+        "trend": cached(request, queries.trend, day, category or None),
+        "buckets": cached(request, queries.duration_buckets, day, category or None),
         "totals": _totals(rows),
     })
 
@@ -87,20 +89,21 @@ def _totals(rows):
 
 
 @require_GET
+@revalidated
 def centre(request, slug):
     try:
         town_centre = TownCentre.objects.select_related("municipality").get(slug=slug)
     except TownCentre.DoesNotExist:
         raise Http404 from None
     day = timezone.localdate()
-    figures = queries.centre_figures(day, centre=slug)[0]
+    figures = cached(request, queries.centre_figures, day, centre=slug)[0]
     return render(request, "stats/centre.html", {
         "centre": town_centre, "figures": figures, "day": day,
-        "trend": queries.trend(day, centre=slug),
-        "buckets": queries.duration_buckets(day, centre=slug),
+        "trend": cached(request, queries.trend, day, centre=slug),
+        "buckets": cached(request, queries.duration_buckets, day, centre=slug),
         "last_uses": [{**row, "label": Category(row["category"]).label if row["category"] in Category.values
-                       else _("unbekannt")} for row in queries.last_uses(day, slug)],
-        "density": queries.vacancy_density(slug),
+                       else _("unbekannt")} for row in cached(request, queries.last_uses, day, slug)],
+        "density": cached(request, queries.vacancy_density, slug),
         "min_count": queries.DENSITY_MIN_COUNT, "cell_m": queries.DENSITY_CELL_M,
         "outline": town_centre.boundary.geojson,
     })
@@ -114,11 +117,12 @@ def _api_rows(request):
     form = StatsFilter(request.GET)
     if not form.is_valid():
         return None, form
-    rows = queries.centre_figures(form.cleaned_data["date"], form.cleaned_data.get("category") or None)
+    rows = cached(request, queries.centre_figures, form.cleaned_data["date"], form.cleaned_data.get("category") or None)
     return [{field: row[field] for field in API_FIELDS} for row in rows], form
 
 
 @require_GET
+@revalidated
 def centres_json(request):
     rows, form = _api_rows(request)
     if rows is None:
@@ -140,6 +144,7 @@ def _german(value):
 
 
 @require_GET
+@revalidated
 def centres_csv(request):
     rows, form = _api_rows(request)
     if rows is None:
@@ -159,11 +164,13 @@ def _report_data(request):
     if not form.is_valid():
         return None, form
     day, category = form.cleaned_data["date"], form.cleaned_data.get("category") or None
-    rows, _previous = _figures(day, category)
-    return (day, rows, queries.trend(day, category), queries.duration_buckets(day, category)), form
+    rows, _previous = _figures(request, day, category)
+    return (day, rows, cached(request, queries.trend, day, category),
+            cached(request, queries.duration_buckets, day, category)), form
 
 
 @require_GET
+@revalidated
 def report_xlsx(request):
     data, form = _report_data(request)
     if data is None:
@@ -175,6 +182,7 @@ def report_xlsx(request):
 
 
 @require_GET
+@revalidated
 def report_pdf(request):
     data, form = _report_data(request)
     if data is None:

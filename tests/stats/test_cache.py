@@ -1,0 +1,100 @@
+"""Public statistics cached per data version: a write is never followed by a stale ETag or figure,
+a client holding the current answer gets a cheap 304, and roles never share cache entries."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from registry.stats.cache import data_version
+from registry.units import services
+from registry.units.models import Unit
+from registry.units.vacancy import Status
+
+pytestmark = pytest.mark.django_db
+URLS = ["/api/stats/centres.json", "/statistik/", "/statistik/erfurt-altstadt/", "/api/stats/centres.csv"]
+
+
+def erfurt(client):
+    response = client.get("/api/stats/centres.json")
+    assert response.status_code == 200
+    row = next(r for r in json.loads(response.content)["centres"] if r["slug"] == "erfurt-altstadt")
+    return response["ETag"], row
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_the_second_request_with_the_etag_gets_304_and_no_body(url):
+    client = Client()
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"]
+    assert "no-cache" in first["Cache-Control"] and "public" in first["Cache-Control"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"]
+
+
+def test_every_kind_of_write_changes_the_etag_and_the_figures_follow(users, erfurt_market):
+    client, manager = Client(), users["stadt-erfurt"]
+    tag, before = erfurt(client)
+    # a new vacant unit in the centre (INSERT of unit and interval)
+    unit = services.create_unit(manager, street="Anger", house_number="99", location=erfurt_market,
+                                status=Status.VACANT)
+    tag2, after = erfurt(client)
+    assert tag2 != tag and (after["units"], after["vacant"]) == (before["units"] + 1, before["vacant"] + 1)
+    # the status changes (UPDATE/INSERT of intervals, UPDATE of the unit by the triggers)
+    unit = services.change_status(manager, unit.pk, unit.version, Status.OCCUPIED)
+    tag3, after = erfurt(client)
+    assert tag3 not in (tag, tag2) and after["vacant"] == before["vacant"]
+    # an old ETag is not answered with 304
+    assert client.get("/api/stats/centres.json", HTTP_IF_NONE_MATCH=tag2).status_code == 200
+    # deleting and raw SQL writes bump too: the version lives in the database, not in the services
+    Unit.objects.filter(pk=unit.pk).delete()
+    tag4, after = erfurt(client)
+    assert tag4 != tag3 and after["units"] == before["units"]
+    from django.db import connection
+
+    version = data_version()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE places_towncentre SET name = name WHERE slug = 'erfurt-altstadt'")
+    assert data_version() > version
+
+
+def test_reading_does_not_bump_the_version():
+    client = Client()
+    version = data_version()
+    for url in URLS:
+        client.get(url)
+    assert data_version() == version
+
+
+def test_cached_figures_are_served_without_recomputing(django_assert_max_num_queries):
+    client = Client()
+    client.get("/api/stats/centres.json?date=2024-12-31")
+    # version + session-less anonymous: the cache read is one query, the figures none
+    with django_assert_max_num_queries(3):
+        assert client.get("/api/stats/centres.json?date=2024-12-31").status_code == 200
+
+
+def test_roles_never_share_entries_or_etags(users):
+    anonymous, analyst = Client(), Client()
+    analyst.force_login(users["analyst"])
+    tag_public = anonymous.get("/api/stats/centres.json")["ETag"]
+    response = analyst.get("/api/stats/centres.json")
+    assert response["ETag"] != tag_public and "private" in response["Cache-Control"]
+    # an analyst's ETag does not validate an anonymous request
+    assert anonymous.get("/api/stats/centres.json", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
+    keys = cache._cache.keys() if hasattr(cache, "_cache") else None  # LocMem only; the DB cache is checked below
+    if keys is None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cache_key FROM registry_cache WHERE cache_key LIKE %s", ["%stats:%"])
+            keys = [row[0] for row in cursor.fetchall()]
+    roles = {key.split("stats:")[1].split(":")[1] for key in keys}
+    assert {"public", "analyst"} <= roles
+
+
+def test_a_bad_request_is_not_cached_as_an_answer():
+    response = Client().get("/api/stats/centres.json?date=kaputt")
+    assert response.status_code == 400 and "ETag" not in response

@@ -158,6 +158,8 @@ STORAGES = {
     },
 }
 
+# The site's public address, for links in e-mails written by background jobs (no request to ask).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "leerstandsregister@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -29,7 +29,7 @@ DIGEST_HOUR = 7
 
 
 def site_url():
-    return getattr(settings, "SITE_URL", "").rstrip("/") or "http://127.0.0.1:8000"
+    return settings.SITE_URL.rstrip("/")
 
 
 def next_run(frequency, now=None):

@@ -123,10 +123,17 @@ def _csv_value(expr, kind):
             f"ELSE {expr} END")
 
 
+def _csv_postcode(expr):
+    """A postcode of digits as the formula ="07743": the one way a spreadsheet's default CSV import keeps the
+    leading zero (LibreOffice turns even a quoted "07743" into 7743, so does Excel). Digits only, so nothing
+    from a user becomes a formula; anything else is defused text like every other field."""
+    return f"""CASE WHEN {expr} ~ '^[0-9]+$' THEN '="' || {expr} || '"' ELSE {_csv_value(expr, "text")} END"""
+
+
 def csv_sql(units, fields, site):
     columns = {"id": "u.id"}
     for name, (expr, kind) in fields.items():
-        columns[name] = _csv_value(expr, kind)
+        columns[name] = _csv_postcode(expr) if name == "postcode" else _csv_value(expr, kind)
         if name == "status":
             columns["status_label"] = status_label_sql()
     columns["longitude"] = "replace(round(ST_X(u.location)::numeric, 6)::text, '.', ',')"
@@ -134,14 +141,35 @@ def csv_sql(units, fields, site):
     return _select(units, columns, site)
 
 
+# Each field kind of tiers.py as one SQL type: a client typing columns from the result (GDAL, the XLSX
+# writer) sees the same type whatever the filter, also for an empty result.
+SQL_TYPES = {"number": "double precision", "int": "integer", "date": "date", "bool": "boolean", "text": "text"}
+
+
 def table_sql(units, fields, site, srid=4326):
-    """Plain typed columns plus WKB geometry, for GeoPackage."""
+    """Typed columns plus the geometry, for GeoPackage (through ogr2ogr)."""
     columns = {"id": "u.id"}
-    for name, (expr, _kind) in fields.items():
-        columns[name] = expr
+    for name, (expr, kind) in fields.items():
+        columns[name] = f"NULLIF(({expr})::text, '')" if kind == "text" else f"({expr})::{SQL_TYPES[kind]}"
         if name == "status":
             columns["status_label"] = status_label_sql()
-    columns["wkb"] = f"ST_AsBinary(ST_Transform(u.location, {int(srid)}))"
+    columns["geom"] = f"ST_Transform(u.location, {int(srid)})" if int(srid) != 4326 else "u.location"
+    return _select(units, columns, site)
+
+
+def xlsx_sql(units, fields, site):
+    """Typed columns in the CSV's order and names, for XLSX: numbers, dates and booleans as such, text without
+    the control characters an XLSX file cannot hold (OOXML refuses them, openpyxl raises)."""
+    columns = {"id": "u.id"}
+    for name, (expr, kind) in fields.items():
+        value = f"({expr})::{SQL_TYPES[kind]}"
+        if kind == "text":
+            value = f"NULLIF(regexp_replace({value}, E'[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f]', '', 'g'), '')"
+        columns[name] = value
+        if name == "status":
+            columns["status_label"] = status_label_sql()
+    columns["longitude"] = "round(ST_X(u.location)::numeric, 6)::float8"
+    columns["latitude"] = "round(ST_Y(u.location)::numeric, 6)::float8"
     return _select(units, columns, site)
 
 
@@ -167,4 +195,6 @@ def copy_lines(sql, params, copy_options, buffer_size=1 << 16):
 
 
 JSON_LINES = "FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02'"
-GERMAN_CSV = "FORMAT csv, DELIMITER ';', HEADER true"
+# Every value quoted: a spreadsheet's default import splits on `,` and `;` alike (LibreOffice: `,` `;` tab),
+# so an unquoted decimal comma "12,5" became two columns; quoted, it is still read as the number 12,5.
+GERMAN_CSV = "FORMAT csv, DELIMITER ';', HEADER true, FORCE_QUOTE *"

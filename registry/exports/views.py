@@ -1,13 +1,6 @@
 import json
-import os
-import tempfile
 
-import geopandas
-import pandas
-import shapely
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import FileResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +10,7 @@ from registry.accounts.tokens import InvalidToken, user_for_request
 from registry.units.filters import UnitFilter
 from registry.units.models import Unit
 
-from . import queries, tiers
+from . import geopackage, queries, spreadsheet, tiers
 
 ATTRIBUTION = "Leerstandsregister Thüringen; Gemeindegrenzen © GeoBasis-DE / BKG 2016 (dl-de/by-2-0)"
 LICENCE = "dl-de/by-2-0"
@@ -124,28 +117,30 @@ def units_csv(request, units, fields, site):
 
 
 @export_request
+def units_xlsx(request, units, fields, site):
+    sources = [  # German whatever the request language, like the CSV (registry/formats.py)
+        ("Quelle", ATTRIBUTION),
+        ("Lizenz", LICENCE),
+        ("Erstellt", timezone.localtime().strftime("%d.%m.%Y %H:%M")),
+        ("Filter", request.GET.urlencode() or "keiner"),
+    ]
+    try:
+        handle = spreadsheet.write(units, fields, site, sources)
+    except spreadsheet.TooManyRows:
+        limit = f"{spreadsheet.MAX_ROWS:,}".replace(",", ".")
+        return error(400, _("Mehr als %(limit)s Einheiten passen nicht in eine XLSX-Tabelle; bitte filtern "
+                            "oder CSV bzw. GeoPackage nutzen.") % {"limit": limit})
+    return FileResponse(handle, as_attachment=True, filename="leerstandsregister-einheiten.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@export_request
 def units_gpkg(request, units, fields, site):
     crs = request.GET.get("crs", "4326").replace("EPSG:", "")
     if crs not in GPKG_CRS:
         return error(400, _("Nicht unterstütztes Koordinatensystem."),
                      {"crs": [_("Erlaubt sind 4326 (WGS84) und 25832 (ETRS89 / UTM 32N).")]})
     sql, params = queries.table_sql(units, fields, site, GPKG_CRS[crs])
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        columns = [column.name for column in cursor.description]
-        frame = pandas.DataFrame(cursor.fetchall(), columns=columns)
-    geometry = shapely.from_wkb([bytes(value) for value in frame.pop("wkb")])
-    layer = geopandas.GeoDataFrame(frame, geometry=geometry, crs=GPKG_CRS[crs])
-    for name, (_expr, kind) in fields.items():
-        if kind == "number":
-            layer[name] = layer[name].astype("float64")
-        elif kind == "date":
-            layer[name] = pandas.to_datetime(layer[name]).dt.date
-    directory = tempfile.mkdtemp(dir=settings.BASE_DIR / "var" if (settings.BASE_DIR / "var").is_dir() else None)
-    path = os.path.join(directory, "units.gpkg")
-    layer.to_file(path, layer="units", driver="GPKG", engine="pyogrio")
-    handle = open(path, "rb")
-    os.unlink(path)  # the open handle keeps the data until the response is sent
-    os.rmdir(directory)
+    handle = geopackage.write(sql, params, GPKG_CRS[crs], description=ATTRIBUTION)
     return FileResponse(handle, as_attachment=True, filename="leerstandsregister-einheiten.gpkg",
                         content_type="application/geopackage+sqlite3")

@@ -139,6 +139,7 @@ def email(text):
 
 
 def postcode(text):
+    text = re.sub(r'^="(\d+)"$', r"\1", text)  # our own CSV export writes ="07743" to keep the zero
     if re.fullmatch(r"\d{4}", text):  # Excel drops the leading zero of 07743 Jena
         return "0" + text
     if not re.fullmatch(r"\d{5}", text):

@@ -12,4 +12,5 @@ COPY . .
 RUN /venv/bin/python manage.py compilemessages -v0 --ignore='.venv/*' \
     && DEBUG=false SECRET_KEY=build-only /venv/bin/python manage.py collectstatic --no-input -v0
 EXPOSE 8000
-CMD ["/venv/bin/gunicorn", "registry.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+# settings in gunicorn.conf.py (bind 0.0.0.0:8000, WEB_CONCURRENCY workers)
+CMD ["/venv/bin/gunicorn", "registry.wsgi"]

@@ -5,6 +5,7 @@ SECRET_KEY and ALLOWED_HOSTS (see README, "Konfiguration"). A `.env` file in
 the project root (written by the set-up) is read first, the real environment wins.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "leaflet",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "registry.ops",
     "registry.accounts",
     "registry.places",
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "registry.ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, as django-axes asks: it turns a locked-out login into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "registry.urls"
@@ -106,6 +111,9 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         engine="django.contrib.gis.db.backends.postgis",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A persistent connection is checked before a request reuses it: after a database restart
+        # the broken one is replaced instead of answering 500 (tests/ops/test_database_restart.py).
+        conn_health_checks=True,
     )
 }
 # PostgreSQL's JIT spent ~370 ms compiling a 300 ms map aggregation (bench/map.py);
@@ -131,6 +139,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes throttles logins (site and admin): after AXES_FAILURE_LIMIT wrong passwords for one
+# account, or from one client address, further attempts are refused for AXES_COOLOFF_MINUTES, even
+# with the right password. The attempts live in the database, so all gunicorn workers share them.
+AUTHENTICATION_BACKENDS = [
+    "registry.ops.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account and, independently, per client
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "registry.ops.clients.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_DISABLE_ACCESS_LOG = True  # no log of every successful login (who logged in when, from where)
+AXES_VERBOSE = False
+# Password-reset mails: at most this many per hour for one address typed, and from one client.
+PASSWORD_RESETS_PER_HOUR = int(os.environ.get("PASSWORD_RESETS_PER_HOUR", "3"))
+
+# Behind a reverse proxy every request comes from the proxy: with TRUSTED_PROXY_COUNT=N the client
+# address is the one the N-th proxy from us appended to X-Forwarded-For. 0 (default) = no proxy,
+# the header is ignored (anyone could send it). Used by every rate limit (logins, resets, inquiries).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -180,6 +211,9 @@ BOUNDARY_ATTRIBUTION = "© GeoBasis-DE / BKG 2016 (dl-de/by-2-0)"
 # (private: outside MEDIA_ROOT). Jobs run in `manage.py db_worker` (django-tasks-db, our own database).
 IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "50"))
 IMPORT_UPLOADS = Path(os.environ.get("IMPORT_UPLOADS", BASE_DIR / "var" / "imports"))
+# Inquiries hold seekers' names and contacts: deleted this many months after they arrived
+# (by `manage.py housekeeping`, which setup.sh run and docker compose keep running).
+INQUIRY_RETENTION_MONTHS = int(os.environ.get("INQUIRY_RETENTION_MONTHS", "12"))
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LEAFLET_CONFIG = {

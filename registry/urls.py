@@ -1,10 +1,10 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from registry.listings.files import photo_file
 from registry.listings.views import ListingSitemap
+from registry.ops import views as ops_views
 
 from registry.maps import views as map_views
 from registry.stats import urls as stats_urls
@@ -20,6 +20,8 @@ urlpatterns = [
     path("eigentuemer/", include("registry.listings.owner_urls")),
     path("import/", include("registry.imports.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"angebote": ListingSitemap}}, name="sitemap"),
+    # before Django's own: the same form, limited per address and client (ops.views)
+    path("accounts/password_reset/", ops_views.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("konto/", include("registry.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -31,7 +33,7 @@ urlpatterns = [
     path("api/units/", include("registry.units.urls")),
     path("api/", include("registry.exports.urls")),
     path("ogc/", include("registry.ogc.urls")),
+    path("health/", ops_views.health, name="health"),  # answered by ops.middleware; here for reverse()
+    # photos: public ones for everyone, others only for who may see the unit (listings.files)
+    path("media/<path:path>", photo_file, name="media"),
 ]
-
-if settings.DEBUG:  # in production the web server serves MEDIA_ROOT
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

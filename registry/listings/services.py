@@ -1,7 +1,6 @@
 """Business rules of the public side: inquiries, consent, owner invitations, photos."""
 
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,6 +18,8 @@ from django.utils.translation import gettext as _
 from registry.accounts.models import Role
 from registry.owners.models import Owner
 
+from registry.ops import throttle
+
 from . import photos
 from .models import Inquiry, Listing, ListingPhoto
 
@@ -26,9 +27,8 @@ INQUIRIES_PER_HOUR = 5
 
 
 def client_key(request):
-    """A keyed hash of the client address: enough to rate-limit, useless as personal data."""
-    address = request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+    """A keyed hash of the client address (behind a proxy: the real client's, TRUSTED_PROXY_COUNT)."""
+    return throttle.client_key(request)
 
 
 def refuse_flood(queryset, key, limit=INQUIRIES_PER_HOUR):

@@ -7,6 +7,7 @@ from registry.listings.views import ListingSitemap
 from registry.ops import views as ops_views
 
 from registry.maps import views as map_views
+from registry.seekers import views as seeker_views
 from registry.stats import urls as stats_urls
 
 admin.site.site_header = "Leerstandsregister Thüringen"
@@ -26,6 +27,7 @@ urlpatterns = [
     path("konto/", include("registry.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("statistik/ansiedlung/", seeker_views.figures, name="seekers-figures"),  # before the centre slugs
     path("statistik/", include("registry.stats.urls")),
     path("api/stats/", include((stats_urls.api_urlpatterns, "stats"), namespace="stats-api")),
     path("api/map/units.json", map_views.map_units, name="map-units"),

@@ -224,3 +224,34 @@ def staff_unit(request, pk):
         "unit": unit, "matches": [(m, requests[m.request_id]) for m in matches], "proposals": proposals,
         "proposed": {p.request_id for p in proposals}})
 
+
+
+# --- public figures (aggregates only) ---
+
+def figures(request):
+    from django.utils import timezone
+
+    from registry.units.categories import Category
+
+    from . import figures as queries
+
+    category = request.GET.get("category", "")
+    category = category if category in Category.values else ""
+    centres, totals = queries.supply_demand(category or None)
+    day = timezone.localdate()
+    labels = dict(Category.choices)
+    by_category = {}
+    for row in queries.demand_by_category():
+        by_category.setdefault(row["category"], [0] * len(queries.BANDS))[row["band"]] = row["requests"]
+    proposals = queries.proposals_per_centre(day)
+    return render(request, "seekers/figures.html", {
+        "centres": centres, "totals": totals, "bands": [label for label, _l, _h in queries.BANDS],
+        "category": category, "categories": Category.choices, "day": day,
+        "by_category": [{"label": labels.get(key, key), "bands": values, "total": sum(values)}
+                        for key, values in sorted(by_category.items())],
+        "proposals": proposals,
+        "proposal_totals": {"proposals": sum(r["proposals"] for r in proposals),
+                            "relets": sum(r["relets"] for r in proposals)},
+        "chart": {"labels": [t["label"] for t in totals], "requests": [t["requests"] for t in totals],
+                  "vacant": [t["vacant"] for t in totals]},
+    })

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from registry.seekers import matching
+from registry.seekers import figures, matching
 from registry.seekers.models import Proposal, SpaceRequest
 from registry.units.models import Unit
 
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_proposal_lifecycle_closes_the_request(client, users, make_request):
     space_request = make_request(centres=("erfurt-altstadt",), min_area=Decimal(40), max_area=Decimal(300))
     unit_id = matching.units_for_request(space_request, users["stadt-erfurt"])[0].unit_id
+    before = {row["slug"]: row for row in figures.proposals_per_centre(datetime.date.today())}["erfurt-altstadt"]
     client.force_login(users["stadt-erfurt"])
     assert client.post(f"/gesuche/verwaltung/{space_request.pk}/vorschlagen/", {"unit": unit_id}).status_code == 302
     proposal = Proposal.objects.get(request=space_request, unit_id=unit_id)
@@ -41,6 +42,10 @@ def test_proposal_lifecycle_closes_the_request(client, users, make_request):
     page = client.get(f"/gesuche/verwaltung/{space_request.pk}/").content.decode()
     assert "Besichtigung" in page and "vermietet" in page and "erfüllt" in page
     assert "vermietet" in client.get(f"/gesuche/verwaltung/einheit/{unit_id}/").content.decode()
+    # the statistics show one more proposal and one more re-let through a proposal
+    after = {row["slug"]: row for row in figures.proposals_per_centre(datetime.date.today())}["erfurt-altstadt"]
+    assert (after["proposals"], after["relets"]) == (before["proposals"] + 1, before["relets"] + 1)
+    assert after["median_days_to_relet"] is not None
 
 
 def test_jena_cannot_record_outcomes_of_erfurt_proposals(client, users, make_request):

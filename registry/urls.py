@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from registry.listings.files import photo_file
 from registry.listings.views import ListingSitemap
@@ -26,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("konto/", include("registry.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("statistik/ansiedlung/", seeker_views.figures, name="seekers-figures"),  # before the centre slugs
     path("statistik/", include("registry.stats.urls")),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from registry.places.models import TownCentre
 from registry.units.categories import Category
+from registry.units.filters import querystring
 from registry.units.vacancy import vacancy_rate, vacant_q
 
 from . import services
@@ -19,6 +20,9 @@ from .poster import make_poster
 PUBLIC_FIELDS = ("unit__street", "unit__house_number", "unit__postcode", "unit__town", "unit__floor_area",
                  "unit__sales_area", "unit__frontage", "unit__floor", "unit__step_free", "unit__location",
                  "unit__centre__name", "unit__centre__slug")
+
+
+LISTING_FILTERS = ("centre", "category", "min_area", "max_rent")
 
 
 def public_listings():
@@ -48,8 +52,15 @@ def listing_list(request):
     centres = TownCentre.objects.filter(units__listing__in=Listing.objects.public()).distinct().order_by("name")
     markers = [{"lat": round(l.unit.location.y, 6), "lon": round(l.unit.location.x, 6), "title": l.title,
                 "url": l.get_absolute_url()} for l in page]
+    # Page links keep every filter, through the one query-string builder the map uses too.
+    pages = {
+        "previous_url": "?" + querystring(request.GET, LISTING_FILTERS, seite=page.previous_page_number())
+        if page.has_previous() else "",
+        "next_url": "?" + querystring(request.GET, LISTING_FILTERS, seite=page.next_page_number())
+        if page.has_next() else "",
+    }
     return render(request, "listings/list.html", {"page": page, "centres": centres, "centre": centre, "use": use,
-                                                  "categories": Category.choices, "markers": markers})
+                                                  "categories": Category.choices, "markers": markers, **pages})
 
 
 def listing_detail(request, slug):

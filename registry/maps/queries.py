@@ -41,6 +41,7 @@ def points(units, user, site):
         'properties', json_build_object(
           'status', u.status, 'name', u.name, 'street', u.street,
           'house_number', u.house_number, 'floor_area', u.floor_area, 'vacant_since', u.vacant_since,
+          'last_checked', u.last_checked,
           'municipality', m.ags, 'version', u.version, 'editable', {editable},
           'listing_url', CASE WHEN l.slug IS NOT NULL THEN %s || '/angebote/' || l.slug || '/' END))
       ORDER BY u.id), '[]'::json))::text
@@ -103,12 +104,12 @@ def viewport(form, visible, user, zoom, site):
     return grid(units, zoom)
 
 
-def municipality_outlines(tolerance=0.002):
-    """All municipality boundaries, simplified (~150 m) for the zoomed-out map."""
+def municipality_outlines(tolerance=0.002, ids=None):
+    """Municipality boundaries (all, or those with `ids`), simplified (~150 m) for the zoomed-out map."""
     with connection.cursor() as cursor:
         cursor.execute("""
-          SELECT json_build_object('type', 'FeatureCollection', 'features', json_agg(json_build_object(
+          SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
             'type', 'Feature', 'id', ags, 'properties', json_build_object('name', name),
-            'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(boundary, %s), 4)::json)))::text
-          FROM places_municipality""", [tolerance])
+            'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(boundary, %s), 5)::json)), '[]'::json))::text
+          FROM places_municipality WHERE %s::bigint[] IS NULL OR id = ANY(%s::bigint[])""", [tolerance, ids, ids])
         return cursor.fetchone()[0]

@@ -1,62 +1,147 @@
 import json
+import re
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.contrib.gis.db.models import Extent
+from django.db.models import Count, F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from registry.accounts import access
 from registry.places.models import TownCentre
-from registry.units.filters import PARAMETERS, UnitFilter
-from registry.units.vacancy import STATUS_STYLE, Status, vacancy_rate, vacant_q
+from registry.formats import format_rate
+from registry.units.filters import LIST_PARAMETERS, UnitFilter, split_values
+from registry.units.vacancy import STATUS_STYLE, Status, counts_as_vacant, vacancy_rate, vacant_q
 
 from . import queries
 
-SORTS = {"adresse": ("street", "house_number"), "flaeche": ("-floor_area",), "leer_seit": ("vacant_since",),
-         "status": ("status", "street")}
+# Sort keys in the URL (German, stable) → label and ORDER BY; "-key" sorts the other way round.
+SORTS = {
+    "adresse": (_l("Adresse"), ("street", "house_number")),
+    "flaeche": (_l("Fläche"), ("floor_area",)),
+    "leer_seit": (_l("leer seit"), ("vacant_since",)),
+    "status": (_l("Status"), ("status",)),
+    "geprueft": (_l("zuletzt geprüft"), ("last_checked",)),
+}
+# The direction a first click sorts in: largest area and longest vacancy first.
+FIRST_DESCENDING = {"flaeche"}
+VIEW = re.compile(r"(\d{1,2})/(-?\d{1,2}(?:\.\d{1,7})?)/(-?\d{1,3}(?:\.\d{1,7})?)")
+PAGE_SIZE = 25
 
 
 def centre_layer():
     """Centre outlines with their current vacancy rate: aggregates, public for everyone."""
     centres = TownCentre.objects.select_related("municipality").annotate(
         total=Count("units"), vacant=Count("units", filter=vacant_q("units__")))
-    return {
-        "type": "FeatureCollection",
-        "features": [{
+    features = []
+    for c in centres:
+        rate = vacancy_rate(c.vacant, c.total)
+        features.append({
             "type": "Feature", "id": c.slug, "geometry": json.loads(c.boundary.geojson),
             "properties": {"name": c.name, "slug": c.slug, "units": c.total, "vacant": c.vacant,
-                           "rate": vacancy_rate(c.vacant, c.total)},
-        } for c in centres],
+                           "rate": rate, "rate_text": format_rate(rate)},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _sort(request):
+    raw = request.GET.get("sort", "adresse")
+    key = raw.lstrip("-")
+    if key not in SORTS:
+        return "adresse", False
+    return key, raw.startswith("-")
+
+
+def _order(key, descending):
+    fields = SORTS[key][1]
+    nulls = {"nulls_last": True}
+    order = [F(f).desc(**nulls) if descending else F(f).asc(**nulls) for f in fields]
+    return [*order, "street", "house_number", "id"]
+
+
+def view_param(request):
+    """The map view from the URL, `ansicht=zoom/lat/lon`, or "" when absent or malformed."""
+    raw = request.GET.get("ansicht", "")
+    return raw if VIEW.fullmatch(raw) else ""
+
+
+def list_context(request, form, units):
+    """The list beside the map: one page, sort links and page links built from the one filter query string."""
+    key, descending = _sort(request)
+    page = Paginator(units.order_by(*_order(key, descending)), PAGE_SIZE).get_page(request.GET.get("seite"))
+    sort = f"-{key}" if descending else key
+    keep = {"bbox": None, "ansicht": view_param(request) or None}
+
+    def link(**changes):
+        return "?" + form.querystring(**{**keep, "sort": sort, **changes})
+
+    sorts = []
+    for name, (label, _fields) in SORTS.items():
+        if name == key:
+            target, direction = (name if descending else f"-{name}"), ("descending" if descending else "ascending")
+        else:
+            target, direction = (f"-{name}" if name in FIRST_DESCENDING else name), ""
+        sorts.append({"key": target, "label": label, "current": name == key, "direction": direction,
+                      "url": link(sort=target, seite=None)})
+    return {
+        "page": page, "sort": sort, "sorts": sorts,
+        "previous_url": link(seite=page.previous_page_number()) if page.has_previous() else "",
+        "next_url": link(seite=page.next_page_number()) if page.has_next() else "",
     }
+
+
+def can_add(user):
+    role = access.role_of(user)
+    return role == access.ADMIN or (role == access.CITY_MANAGER and bool(access.managed_municipality_ids(user)))
+
+
+def addable_area(user):
+    """Where a city manager may add units: their municipalities' outlines (simplified, GeoJSON), so the map offers
+    adding only there. None for administrators (anywhere) and for everyone who may not add."""
+    if access.role_of(user) != access.CITY_MANAGER:
+        return None
+    return json.loads(queries.municipality_outlines(ids=sorted(access.managed_municipality_ids(user)), tolerance=0.0005))
+
+
+def legend():
+    return [{"code": s.value, "label": s.label, "vacant": counts_as_vacant(s), **STATUS_STYLE[s]} for s in Status]
 
 
 def home(request):
     form = UnitFilter(request.GET or None)
     units = access.units_visible_to(request.user).select_related("centre")
-    if form.is_bound and form.is_valid():
-        units = form.apply(units)
-    elif form.is_bound:
-        units = units.none()
-    sort = request.GET.get("sort", "adresse")
-    page = Paginator(units.order_by(*SORTS.get(sort, SORTS["adresse"]), "id"), 25).get_page(request.GET.get("seite"))
-    query = request.GET.copy()
-    for key in ("seite", "sort", "fragment"):
-        query.pop(key, None)
-    filters = {key: value for key, value in request.GET.items() if key in PARAMETERS and value and key != "bbox"}
-    context = {"page": page, "sort": sort, "query": query.urlencode()}
+    valid = not form.is_bound or form.is_valid()
+    units = form.apply(units) if form.is_bound and valid else units if valid else units.none()
+    context = {**list_context(request, form, units), "valid": valid}
     if request.GET.get("fragment") == "list":
         return render(request, "maps/_unit_list.html", context)
+    errors = [] if valid else [
+        {"field": name, "label": form.fields[name].label if name in form.fields else "", "messages": messages}
+        for name, messages in form.errors.items()]
+    filters = form.querystring(bbox=None)
+    bounds = None
+    if filters and valid and not view_param(request):
+        extent = units.aggregate(extent=Extent("location"))["extent"]
+        bounds = extent and [[extent[1], extent[0]], [extent[3], extent[2]]]
     return render(request, "maps/home.html", {**context,
-        "form": form, "sorts": SORTS,
-        "can_add": access.role_of(request.user) in (access.ADMIN, access.CITY_MANAGER),
-        "filter_query": "&".join(f"{k}={v}" for k, v in filters.items()),
+        "form": form, "errors": errors,
+        "can_add": can_add(request.user),
+        "export_query": filters,
         "centres": centre_layer(),
-        "legend": [{"code": s.value, "label": s.label, **STATUS_STYLE[s]} for s in Status],
+        "legend": legend(),
         "statuses": {s.value: s.label for s in Status},
+        "selected": {name: split_values(form.data.getlist(name) if hasattr(form.data, "getlist")
+                                        else form.data.get(name, [])) for name in LIST_PARAMETERS}
+        if form.is_bound else {},
+        "map_state": {"filters": filters, "valid": valid, "bounds": bounds, "view": view_param(request),
+                      "sort": context["sort"], "page": context["page"].number,
+                      "labels": {name: str(field.label) for name, field in form.fields.items()},
+                      "addable": addable_area(request.user)},
     })
 
 

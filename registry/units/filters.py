@@ -9,6 +9,7 @@ comma-separated or repeated. Errors name the parameter, in German.
 import re
 
 from django import forms
+from django.utils.http import urlencode
 from django.contrib.gis.geos import Polygon
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,38 @@ from .vacancy import Status
 
 PARAMETERS = ("status", "category", "municipality", "centre", "min_area", "max_area",
               "vacant_since_before", "bbox", "q")
+LIST_PARAMETERS = ("status", "category", "municipality", "centre")
+
+
+def split_values(values):
+    """["vacant,reserved", "occupied"] → ["vacant", "reserved", "occupied"]: repeated and comma-separated alike."""
+    values = values if isinstance(values, (list, tuple)) else [values]
+    return [part.strip() for item in values if item is not None for part in str(item).split(",") if part.strip()]
+
+
+def querystring(data, parameters, list_parameters=(), **overrides):
+    """The one way a filter goes back into a URL: `data` (a QueryDict or dict) restricted to `parameters`, list
+    parameters normalised (comma-separated or repeated in, repeated out), empty values dropped, then `overrides`
+    (None removes a key, a list repeats it). Used by every link, data request and next page that carries filters."""
+    query = {}
+    for key in parameters:
+        if hasattr(data, "getlist"):
+            values = data.getlist(key)
+        else:
+            values = data.get(key)
+            values = [] if values is None else values if isinstance(values, (list, tuple)) else [values]
+        if key in list_parameters:
+            values = split_values(values)
+        else:
+            values = [str(value).strip() for value in values[-1:] if str(value).strip()]  # the last one wins
+        if values:
+            query[key] = values
+    for key, value in overrides.items():
+        if value is None or value == "" or value == []:
+            query.pop(key, None)
+        else:
+            query[key] = [str(item) for item in value] if isinstance(value, (list, tuple)) else [str(value)]
+    return urlencode(query, doseq=True)
 
 
 class CommaSeparatedField(forms.MultipleChoiceField):
@@ -75,9 +108,14 @@ class UnitFilter(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         if data is not None and hasattr(data, "getlist"):
-            data = {key: data.getlist(key) if key in ("status", "category", "municipality", "centre")
-                    else data.get(key) for key in data}
+            data = {key: data.getlist(key) if key in LIST_PARAMETERS else data.get(key) for key in data}
         super().__init__(data, **kwargs)
+
+    def querystring(self, **overrides):
+        """This filter as a query string (without "?"), e.g. for the map's data request, export links, list pages:
+        `form.querystring(bbox=None, seite=2)`. Built from what was asked, normalised, so an invalid value is
+        kept for the page to name it rather than silently dropped."""
+        return querystring(self.data or {}, PARAMETERS, LIST_PARAMETERS, **overrides)
 
     def clean(self):
         cleaned = super().clean()

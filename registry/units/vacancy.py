@@ -30,16 +30,18 @@ VACANT_STATUSES = frozenset(
     }
 )
 
-# Colour-blind-safe (Okabe–Ito) with a distinct marker shape per group, so the
-# map never relies on colour alone.
+# Colour-blind-safe (Okabe–Ito hues) and never colour alone: every status has its own shape. The statuses that
+# count as vacant are one orange/brown family told apart by shape and lightness (dark filled square, hollow
+# square, light triangle, pink triangle pointing down, black cross), still distinct under deutan/protan/tritan
+# simulation (tests/maps/test_symbols.py).
 STATUS_STYLE = {
     Status.OCCUPIED: {"colour": "#0072B2", "shape": "circle"},
-    Status.VACANT: {"colour": "#D55E00", "shape": "square"},
-    Status.RESERVED: {"colour": "#E69F00", "shape": "square"},
-    Status.LET_NOT_OPEN: {"colour": "#F0E442", "shape": "square"},
+    Status.VACANT: {"colour": "#A63A00", "shape": "square"},
+    Status.RESERVED: {"colour": "#E69F00", "shape": "square-hollow"},
+    Status.LET_NOT_OPEN: {"colour": "#F0E442", "shape": "triangle"},
     Status.INTERIM_USE: {"colour": "#009E73", "shape": "diamond"},
-    Status.RENOVATION: {"colour": "#CC79A7", "shape": "triangle"},
-    Status.NOT_LETTABLE: {"colour": "#000000", "shape": "triangle"},
+    Status.RENOVATION: {"colour": "#CC79A7", "shape": "triangle-down"},
+    Status.NOT_LETTABLE: {"colour": "#000000", "shape": "cross"},
 }
 
 # Records not checked for this long are due for re-verification.

@@ -1,18 +1,37 @@
 /* The register's map.
-   - centre outlines with their vacancy rate (aggregates, for everyone);
-   - the units of the current viewport and filters from /api/map/units.json: points, or grid counts
-     when the viewport holds too many;
+   - town centres as symbols sized by their number of units and coloured by vacancy rate (aggregates, for
+     everyone); labels only where they do not collide, every centre named on hover;
+   - the units of the current viewport and filters from /api/map/units.json: points, or counts per municipality
+     or grid cell when the viewport holds too many;
+   - the list beside the map shows the same set (same filters, same viewport); paging and sorting stay in the page;
+   - filters, sort, page and the map view (ansicht=zoom/lat/lon) live in the URL: reload, shared links and
+     back/forward restore them;
    - for city managers: add (tap or GPS), drag to move (with confirmation), change status, mark checked.
-   Everything a user typed is inserted as text (textContent), never as HTML. */
+   Everything from the data is inserted as text (textContent), never as HTML. Texts go through Django's
+   JavaScript catalogue (gettext); numbers for people in the page language, ids and URLs plain. */
 (function () {
   "use strict";
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
+  };
+  var lang = document.documentElement.lang || "de";
+  var locale = lang.indexOf("en") === 0 ? "en-GB" : "de-DE";
+  var number = new Intl.NumberFormat(locale, {maximumFractionDigits: 1});
+  var dateFormat = new Intl.DateTimeFormat(locale, {day: "2-digit", month: "2-digit", year: "numeric",
+                                                    timeZone: "UTC"});
+  var berlinDay = new Intl.DateTimeFormat("en-CA", {timeZone: "Europe/Berlin", year: "numeric", month: "2-digit",
+                                                    day: "2-digit"});
+  var state = JSON.parse(document.getElementById("map-state").textContent);
   var styles = {};
   JSON.parse(document.getElementById("legend-data").textContent).forEach(function (item) {
     styles[item.code] = item;
   });
-  var percent = new Intl.NumberFormat("de-DE", {style: "percent", maximumFractionDigits: 1});
-  var number = new Intl.NumberFormat("de-DE", {maximumFractionDigits: 1});
-  var filters = window.REGISTRY.filters;
+  // Sequential classes of the vacancy rate (purples: colour-blind safe, apart from the status colours).
+  var RATE_CLASSES = [
+    {upTo: 0.15, colour: "#f2f0f7"}, {upTo: 0.20, colour: "#cbc9e2"}, {upTo: 0.25, colour: "#9e9ac8"},
+    {upTo: 0.30, colour: "#756bb1"}, {upTo: Infinity, colour: "#54278f"},
+  ];
 
   function el(tag, text, attributes) {
     var node = document.createElement(tag);
@@ -21,12 +40,35 @@
     return node;
   }
 
-  function germanDate(iso) { return iso ? iso.split("-").reverse().join(".") : ""; }
-  function today() { return new Date().toISOString().slice(0, 10); }
+  function localDate(iso) { return iso ? dateFormat.format(new Date(iso + "T00:00:00Z")) : ""; }
+  function today() { return berlinDay.format(new Date()); }  // Europe/Berlin's today, as the server's
+  function rateColour(rate) {
+    for (var i = 0; i < RATE_CLASSES.length; i++) if (rate < RATE_CLASSES[i].upTo) return RATE_CLASSES[i].colour;
+    return "#999";
+  }
+
+  var messageTimer = null;
+  function message(text, kind, seconds) {
+    var box = document.getElementById("map-message");
+    if (!box) return;
+    box.textContent = text;
+    box.className = "map-message " + (kind || "info");
+    box.hidden = !text;
+    window.clearTimeout(messageTimer);
+    if (text && seconds) messageTimer = window.setTimeout(function () { box.hidden = true; }, seconds * 1000);
+  }
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function parseJson(response) {
+    return response.text().then(function (text) {
+      var data = {};
+      try { data = text ? JSON.parse(text) : {}; } catch (ignored) { data = {}; }
+      return {ok: response.ok, status: response.status, data: data};
+    });
   }
 
   function send(url, body) {
@@ -34,16 +76,20 @@
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
       body: JSON.stringify(body),
-    }).then(function (response) {
-      return response.json().then(function (data) { return {ok: response.ok, status: response.status, data: data}; });
+    }).then(parseJson, function () {
+      return {ok: false, status: 0, data: {error: gettext("Keine Verbindung zum Server. Bitte erneut versuchen.")}};
     });
   }
 
-  function errorText(result) {
+  /* A 400's per-field messages, each introduced by the field's label (never the internal name). */
+  function errorText(result, labels) {
     var data = result.data || {};
-    var lines = [data.error || "Fehler " + result.status];
-    Object.keys(data.errors || {}).forEach(function (field) {
-      lines.push(field + ": " + data.errors[field].join(" "));
+    var lines = [data.error || interpolate(gettext("Fehler %(status)s"), {status: result.status}, true)];
+    var fields = data.errors || data.parameters || {};
+    Object.keys(fields).forEach(function (field) {
+      var label = (labels || {})[field] || state.labels[field];
+      var text = [].concat(fields[field]).join(" ");
+      lines.push(label ? label + ": " + text : text);
     });
     return lines.join("\n");
   }
@@ -51,116 +97,264 @@
   function icon(status, selected) {
     var style = styles[status] || {colour: "#777", shape: "circle"};
     var swatch = el("span", null, {"class": "swatch " + style.shape + (selected ? " selected" : "")});
-    swatch.style.background = style.colour;
-    return L.divIcon({className: "unit-marker", html: swatch.outerHTML, iconSize: [14, 14]});
+    swatch.style.setProperty("--colour", style.colour);
+    // 44 px box (WCAG 2.5.5 touch target) around an 18 px symbol
+    return L.divIcon({className: "unit-marker", html: swatch.outerHTML, iconSize: [44, 44]});
+  }
+
+  /* ---- the URL: filters (fixed for this page), sort, page, view ---- */
+  function pageUrl(view) {
+    var query = new URLSearchParams(state.filters);
+    if (state.sort && state.sort !== "adresse") query.set("sort", state.sort);
+    if (state.page > 1) query.set("seite", String(state.page));
+    if (view) query.set("ansicht", view);
+    var text = query.toString().replace(/%2F/g, "/").replace(/%2C/g, ",");
+    return location.pathname + (text ? "?" + text : "");
+  }
+
+  function viewOf(map) {
+    var c = map.getCenter();
+    return map.getZoom() + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5);
+  }
+
+  function parseView(text) {
+    var match = /^(\d{1,2})\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(text || "");
+    return match ? {zoom: Number(match[1]), lat: Number(match[2]), lng: Number(match[3])} : null;
   }
 
   window.registryMap = function (map) {
+    try {
+      setUp(map);
+    } catch (error) {
+      message(gettext("Die Karte konnte nicht vollständig geladen werden. Bitte laden Sie die Seite neu."), "error");
+      if (window.console) window.console.error(error);
+    }
+  };
+
+  function setUp(map) {
     window.registryLeafletMap = map;  // for the browser tests and the console
     var markers = {};
     var unitLayer = L.layerGroup().addTo(map);
     var mapNode = document.getElementById("map");
+    var tools = document.querySelector(".map-tools");
+    var ready = false;  // the first moveend comes from restoring the view: keep the page then
+    var pendingOpen = null;  // a unit to open once the data has arrived (list click while zoomed out)
+    var lastWritten = null;
+
+    /* ---- town centres: symbols sized by stock, coloured by vacancy rate ---- */
     var centres = JSON.parse(document.getElementById("centres-data").textContent);
-    var centreLayer = L.geoJSON(centres, {
-      style: {color: "#0b5c8e", weight: 2, fillOpacity: 0.05},
-      interactive: false,
-      onEachFeature: function (feature, layer) {
-        var p = feature.properties;
-        var label = p.name + (p.rate === null ? "" : " – " + percent.format(p.rate) + " leer");
-        // A DOM node, not a string: Leaflet inserts tooltip strings as HTML, and centre names are typed by towns.
-        layer.bindTooltip(el("span", label), {permanent: true, direction: "center", className: "centre-label"});
+    var centreOutlines = L.geoJSON(centres, {
+      style: function (feature) {
+        var rate = feature.properties.rate;
+        return {color: "#3f2a6b", weight: 1.5, fillColor: rate === null ? "#999" : rateColour(rate),
+                fillOpacity: 0.25};
       },
-    }).addTo(map);
-    map.fitBounds(centreLayer.getBounds(), {padding: [10, 10]});
+      interactive: false,
+    });
+    var centreSymbols = L.layerGroup();
+    var labels = [];
+    centres.features.forEach(function (feature) {
+      var p = feature.properties;
+      var centre = L.geoJSON(feature).getBounds().getCenter();
+      var rateText = p.rate === null ? gettext("keine Einheiten") :
+        interpolate(gettext("%(rate)s leer"), {rate: p.rate_text}, true);
+      var title = p.name + " – " + rateText + " (" + interpolate(gettext("%(count)s Einheiten"),
+        {count: number.format(p.units)}, true) + ")";
+      var radius = Math.max(7, Math.min(22, 3 + Math.sqrt(p.units) * 0.8));
+      var symbol = L.circleMarker(centre, {
+        radius: radius, color: "#3f2a6b", weight: 1.5, fillOpacity: 0.9,
+        fillColor: p.rate === null ? "#999" : rateColour(p.rate), className: "centre-symbol",
+      // A DOM node, not a string: Leaflet inserts tooltip strings as HTML, and centre names are typed by towns.
+      }).bindTooltip(el("span", title), {direction: "top", className: "centre-hover"});
+      symbol.on("click", function () { map.fitBounds(L.geoJSON(feature).getBounds(), {maxZoom: 16}); });
+      symbol.addTo(centreSymbols);
+      var label = L.marker(centre, {
+        interactive: false, keyboard: false,
+        icon: L.divIcon({className: "centre-label", html: el("span", p.name + " · " + p.rate_text).outerHTML,
+                         iconSize: null, iconAnchor: [0, -radius - 2]}),
+      });
+      label.units = p.units;
+      label.addTo(centreSymbols);
+      labels.push(label);
+    });
+    labels.sort(function (a, b) { return b.units - a.units; });  // bigger centres win a collision
+
+    /* Show a label only where it does not overlap a label already shown (greedy, bigger centres first). */
+    function placeLabels() {
+      var taken = [];
+      labels.forEach(function (label) {
+        var node = label.getElement();
+        if (!node) return;
+        node.classList.remove("hidden-label");
+        var box = node.firstChild ? node.firstChild.getBoundingClientRect() : node.getBoundingClientRect();
+        box = {left: box.left - box.width / 2, right: box.right - box.width / 2, top: box.top, bottom: box.bottom};
+        var collides = taken.some(function (other) {
+          return box.left < other.right + 4 && box.right + 4 > other.left && box.top < other.bottom + 2 &&
+            box.bottom + 2 > other.top;
+        });
+        if (collides) node.classList.add("hidden-label"); else taken.push(box);
+      });
+      mapNode.dataset.labels = String(taken.length);
+    }
+
+    function showCentres() {
+      if (map.getZoom() < 13) {
+        centreOutlines.remove();
+        centreSymbols.addTo(map);
+        placeLabels();
+      } else {
+        centreSymbols.remove();
+        centreOutlines.addTo(map);
+      }
+    }
+    drawRateScale();
+
+    /* ---- restore or fit the view ---- */
+    var view = parseView(state.view);
+    if (view) {
+      map.setView([view.lat, view.lng], view.zoom, {animate: false});
+    } else if (state.bounds) {
+      map.fitBounds(state.bounds, {padding: [30, 30], maxZoom: 17, animate: false});
+    } else {
+      map.fitBounds(L.geoJSON(centres).getBounds(), {padding: [10, 10], animate: false});
+    }
+    showCentres();
 
     // Municipality boundaries while zoomed out (where counts per municipality are shown).
     var outlines = L.layerGroup();
     fetch("/api/map/municipalities.geojson").then(function (r) { return r.json(); }).then(function (data) {
       L.geoJSON(data, {style: {color: "#5b6673", weight: 0.7, fill: false}, interactive: false}).addTo(outlines);
       mapNode.dataset.municipalities = String(data.features.length);
-    });
+    }).catch(function () { /* outlines are decoration; the map works without them */ });
     function toggleOutlines() {
       if (map.getZoom() < 11) outlines.addTo(map); else outlines.remove();
     }
-    map.on("zoomend", toggleOutlines);
+    map.on("zoomend", function () { toggleOutlines(); showCentres(); });
     toggleOutlines();
+
+    /* ---- popup ---- */
+    function field(list, label, value) {
+      if (value === null || value === undefined || value === "") return;
+      list.appendChild(el("dt", label));
+      list.appendChild(el("dd", value));
+    }
 
     function popup(feature) {
       var p = feature.properties;
-      var box = el("div", null, {"class": "unit-popup"});
+      var box = el("div", null, {"class": "unit-popup", "data-unit": String(feature.id)});
       box.appendChild(el("strong", [p.street, p.house_number].filter(Boolean).join(" ")));
       if (p.name) box.appendChild(el("div", p.name));
-      box.appendChild(el("div", (styles[p.status] || {}).label, {"class": "badge status-" + p.status}));
-      if (p.floor_area !== null) box.appendChild(el("div", number.format(p.floor_area) + " m²"));
-      if (p.vacant_since) box.appendChild(el("div", "leer seit " + germanDate(p.vacant_since)));
-      if (p.listing_url) box.appendChild(el("a", "Zum Angebot", {href: p.listing_url}));
+      var list = el("dl");
+      field(list, gettext("Status"), (styles[p.status] || {}).label || p.status);
+      field(list, gettext("Nutzfläche"), p.floor_area === null ? null : number.format(p.floor_area) + " m²");
+      field(list, gettext("leer seit"), localDate(p.vacant_since));
+      field(list, gettext("zuletzt geprüft"), p.last_checked ? localDate(p.last_checked) : gettext("nie"));
+      box.appendChild(list);
+      if (p.listing_url) box.appendChild(el("a", gettext("Zum Angebot"), {href: p.listing_url}));
       if (p.editable) box.appendChild(statusForm(feature));
       return box;
     }
 
+    function labelled(text, control) {
+      var label = el("label", text);
+      label.appendChild(control);
+      return label;
+    }
+
     function statusForm(feature) {
       var form = el("form", null, {"class": "status-form"});
-      var select = el("select", null, {name: "status", "aria-label": "Neuer Status"});
+      var select = el("select", null, {name: "status"});
       Object.keys(styles).forEach(function (code) {
         var option = el("option", styles[code].label, {value: code});
         if (code === feature.properties.status) option.selected = true;
         select.appendChild(option);
       });
-      form.appendChild(select);
-      form.appendChild(el("input", null, {type: "date", name: "date", value: today(), "aria-label": "Datum"}));
-      form.appendChild(el("input", null, {name: "note", placeholder: "Notiz", "aria-label": "Notiz"}));
-      form.appendChild(el("button", "Status speichern", {type: "submit"}));
-      var checked = el("button", "Geprüft", {type: "button", "class": "checked"});
-      form.appendChild(checked);
+      form.appendChild(labelled(gettext("Neuer Status"), select));
+      form.appendChild(labelled(gettext("seit"), el("input", null, {type: "date", name: "date", value: today()})));
+      form.appendChild(labelled(gettext("Notiz"), el("input", null, {name: "note"})));
+      var buttons = el("div", null, {"class": "popup-buttons"});
+      buttons.appendChild(el("button", gettext("Status speichern"), {type: "submit", "class": "primary"}));
+      var checked = el("button", gettext("Geprüft"), {type: "button", "class": "checked"});
+      buttons.appendChild(checked);
+      form.appendChild(buttons);
+      var address = [feature.properties.street, feature.properties.house_number].filter(Boolean).join(" ");
+      var labelsByField = {status: gettext("Neuer Status"), date: gettext("seit"), note: gettext("Notiz")};
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         send("/api/units/" + feature.id + "/status/", {
           version: feature.properties.version, status: select.value, date: form.date.value, note: form.note.value,
-        }).then(afterWrite);
+        }).then(function (result) {
+          afterWrite(result, feature.id, result.ok && interpolate(gettext("Gespeichert: %(address)s ist jetzt „%(status)s“."),
+            {address: address, status: result.data.status_label}, true), labelsByField);
+        });
       });
       checked.addEventListener("click", function () {
-        send("/api/units/" + feature.id + "/checked/", {version: feature.properties.version}).then(afterWrite);
+        send("/api/units/" + feature.id + "/checked/", {version: feature.properties.version}).then(function (result) {
+          afterWrite(result, feature.id, result.ok && interpolate(gettext("Gespeichert: %(address)s am %(date)s geprüft."),
+            {address: address, date: localDate(result.data.last_checked)}, true), {});
+        });
       });
       return form;
     }
 
-    function afterWrite(result) {
-      if (!result.ok) window.alert(errorText(result));
+    function afterWrite(result, id, confirmation, labelsByField) {
+      if (!result.ok) {
+        message(errorText(result, labelsByField), "error");
+        return;
+      }
+      message(confirmation, "success", 8);
+      lastWritten = {id: id, text: confirmation};
       missedMove = false;
       map.closePopup();
       reload();
     }
 
+    /* ---- units, counts ---- */
     function drawUnits(collection) {
       collection.features.forEach(function (feature) {
         var c = feature.geometry.coordinates;
+        var p = feature.properties;
         var marker = L.marker([c[1], c[0]], {
-          icon: icon(feature.properties.status), draggable: Boolean(feature.properties.editable),
-          title: [feature.properties.street, feature.properties.house_number].join(" "),
-        }).bindPopup(function () { return popup(feature); });
-        marker.on("click", function () { highlight(feature.id); });
+          icon: icon(p.status), draggable: Boolean(p.editable),
+          title: [p.street, p.house_number].filter(Boolean).join(" "),
+          alt: (styles[p.status] || {}).label || "",
+        }).bindPopup(function () { return popup(feature); }, {
+          autoPanPaddingTopLeft: L.point(10, (tools ? tools.offsetTop + tools.offsetHeight : 0) + 12),
+          autoPanPaddingBottomRight: L.point(10, 10), maxWidth: 320,
+        });
+        marker.on("click", function () { highlight(feature.id, true); });
         marker.on("dragend", function () {
           var to = marker.getLatLng();
-          if (!window.confirm("Einheit " + marker.options.title + " wirklich an diese Stelle verschieben?")) {
+          if (!window.confirm(interpolate(gettext("Einheit %(address)s wirklich an diese Stelle verschieben?"),
+                                          {address: marker.options.title}, true))) {
             marker.setLatLng([c[1], c[0]]);
             return;
           }
-          send("/api/units/" + feature.id + "/", {version: feature.properties.version, location: [to.lng, to.lat]})
-            .then(afterWrite);
+          send("/api/units/" + feature.id + "/", {version: p.version, location: [to.lng, to.lat]})
+            .then(function (result) {
+              afterWrite(result, feature.id, interpolate(gettext("Gespeichert: %(address)s wurde verschoben."),
+                {address: marker.options.title}, true), {});
+            });
         });
         markers[feature.id] = marker.addTo(unitLayer);
       });
     }
 
-    function drawGrid(collection) {
+    function drawCounts(collection) {
       collection.features.forEach(function (feature) {
         var c = feature.geometry.coordinates;
         var p = feature.properties;
-        var size = Math.min(56, 22 + Math.log(p.count) * 5);
+        var size = Math.round(Math.min(60, 44 + Math.log(p.count) * 2));
+        var share = p.count ? Math.round(100 * p.vacant / p.count) : 0;
         var label = el("span", number.format(p.count));
+        var node = el("div", null, {"class": "count-symbol-box"});
+        node.style.setProperty("--share", share + "%");
+        node.appendChild(label);
+        var title = interpolate(gettext("%(count)s Einheiten, davon %(vacant)s leer"),
+          {count: number.format(p.count), vacant: number.format(p.vacant)}, true);
         var marker = L.marker([c[1], c[0]], {
-          icon: L.divIcon({className: "cluster", html: label.outerHTML, iconSize: [size, size]}),
-          title: (p.name ? p.name + ": " : "") + p.count + " Einheiten, davon " + p.vacant + " leer",
+          icon: L.divIcon({className: "count-marker", html: node.outerHTML, iconSize: [size, size]}),
+          title: (p.name ? p.name + ": " : "") + title,
         });
         marker.on("click", function () { map.setView(marker.getLatLng(), Math.max(map.getZoom() + 2, 11)); });
         marker.addTo(unitLayer);
@@ -168,76 +362,259 @@
     }
 
     var pending = null;
-    function reload() {
+    function dataQuery(extra) {
       var bounds = map.getBounds();
-      var bbox = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
-        .map(function (v) { return v.toFixed(6); }).join(",");
-      var query = (filters ? filters + "&" : "") + "bbox=" + bbox;
+      var query = new URLSearchParams(state.filters);
+      query.set("bbox", [Math.max(bounds.getWest(), -180), Math.max(bounds.getSouth(), -90),
+                         Math.min(bounds.getEast(), 180), Math.min(bounds.getNorth(), 90)]
+        .map(function (v) { return v.toFixed(6); }).join(","));
+      Object.keys(extra || {}).forEach(function (key) { query.set(key, extra[key]); });
+      return query;
+    }
+
+    function reload() {
+      if (!state.valid) { mapNode.dataset.units = "0"; mapNode.dataset.kind = "invalid"; return; }
       if (pending) pending.abort();
       pending = new AbortController();
       var signal = pending.signal;
-      fetch("/api/map/units.json?" + query + "&zoom=" + map.getZoom(), {credentials: "same-origin", signal: signal})
-        .then(function (response) { return response.json(); })
-        .then(function (collection) {
-          unitLayer.clearLayers();
-          markers = {};
-          if (collection.kind === "units") drawUnits(collection); else drawGrid(collection);
-          mapNode.dataset.kind = collection.kind;
-          mapNode.dataset.units = String(collection.features.length);
+      var written = lastWritten;
+      lastWritten = null;
+      delete mapNode.dataset.units;
+      fetch("/api/map/units.json?" + dataQuery({zoom: map.getZoom()}), {credentials: "same-origin", signal: signal})
+        .then(parseJson)
+        .then(function (result) {
+          if (!result.ok) { message(errorText(result), "error"); mapNode.dataset.units = "0"; return; }
+          var collection = result.data;
+          var draw = function () {
+            unitLayer.clearLayers();
+            markers = {};
+            if (collection.kind === "units") drawUnits(collection); else drawCounts(collection);
+            mapNode.dataset.kind = collection.kind;
+            mapNode.dataset.units = String(collection.features.length);
+            if (pendingOpen !== null) { openUnit(pendingOpen); pendingOpen = null; }
+          };
+          var gone = written && collection.kind === "units" &&
+            !collection.features.some(function (f) { return String(f.id) === String(written.id); });
+          if (gone && markers[written.id]) {
+            // Say so before it goes: the unit stays, faded, for a moment.
+            message(written.text + " " + gettext("Sie passt nicht mehr zum Filter und wird ausgeblendet."), "success", 10);
+            var node = markers[written.id].getElement();
+            if (node) node.classList.add("leaving");
+            window.setTimeout(draw, 2500);
+          } else {
+            draw();
+          }
         })
-        .catch(function (error) { if (error.name !== "AbortError") throw error; });
-      fetch("/?" + query + "&fragment=list", {credentials: "same-origin", signal: signal})
-        .then(function (response) { return response.text(); })
+        .catch(function (error) {
+          if (error.name === "AbortError") return;
+          message(gettext("Die Einheiten konnten nicht geladen werden."), "error");
+        });
+      reloadList(signal);
+    }
+
+    function reloadList(signal) {
+      if (!state.valid) return;
+      var query = dataQuery({fragment: "list", sort: state.sort, seite: String(state.page)});
+      var view = viewOf(map);
+      query.set("ansicht", view);
+      return fetch("/?" + query, {credentials: "same-origin", signal: signal})
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.text();
+        })
         .then(function (html) {
-          document.getElementById("unit-list-box").outerHTML = html;
+          var box = document.getElementById("unit-list-box");
+          var holder = document.createElement("div");
+          holder.innerHTML = html;  // our own server-rendered, escaped fragment
+          box.replaceWith(holder.firstElementChild);
+          var fresh = document.getElementById("unit-list-box");
+          state.page = Number(fresh.dataset.page) || 1;
           bindList();
         })
-        .catch(function (error) { if (error.name !== "AbortError") throw error; });
+        .catch(function (error) {
+          if (error.name === "AbortError") return;
+          message(gettext("Die Liste konnte nicht geladen werden."), "error");
+        });
     }
+
     // A popup's auto-pan moves the map: keep its marker until the popup is closed.
     var popupOpen = false, missedMove = false;
     map.on("popupopen", function () { popupOpen = true; });
     map.on("popupclose", function () {
       popupOpen = false;
-      if (missedMove) { missedMove = false; reload(); }
+      if (missedMove) { missedMove = false; moved(); }
     });
+    function moved() {
+      if (ready) state.page = 1;  // another viewport is another set: start at its first page
+      ready = true;
+      history.replaceState(history.state, "", pageUrl(viewOf(map)));
+      reload();
+    }
     map.on("moveend", function () {
-      if (popupOpen) missedMove = true; else reload();
+      if (popupOpen) missedMove = true; else moved();
     });
-    reload();
+    moved();
 
-    function highlight(id) {
-      document.querySelectorAll("#unit-list li.selected").forEach(function (li) { li.classList.remove("selected"); });
-      var item = document.querySelector('#unit-list li[data-unit="' + id + '"]');
-      if (item) { item.classList.add("selected"); item.scrollIntoView({block: "nearest"}); }
+    window.addEventListener("popstate", function () {
+      var query = new URLSearchParams(location.search);
+      ["ansicht", "sort", "seite"].forEach(function (key) { query.delete(key); });
+      var filters = new URLSearchParams(state.filters);
+      if (query.toString().split("&").sort().join("&") !== filters.toString().split("&").sort().join("&")) {
+        location.reload();  // another filter: the page renders it
+        return;
+      }
+      var params = new URLSearchParams(location.search);
+      state.sort = params.get("sort") || "adresse";
+      state.page = Number(params.get("seite")) || 1;
+      var target = parseView(params.get("ansicht"));
+      ready = false;
+      if (target && target.zoom + "/" + target.lat.toFixed(5) + "/" + target.lng.toFixed(5) !== viewOf(map)) {
+        map.setView([target.lat, target.lng], target.zoom, {animate: false});
+      } else {
+        ready = true;
+        reload();
+      }
+    });
+
+    function highlight(id, scroll) {
+      document.querySelectorAll("#unit-list li.selected").forEach(function (li) {
+        li.classList.remove("selected");
+        li.removeAttribute("aria-current");
+      });
+      var item = document.querySelector('#unit-list li[data-unit="' + String(id).replace(/\D/g, "") + '"]');
+      if (item) {
+        item.classList.add("selected");
+        item.setAttribute("aria-current", "true");
+        if (scroll) item.scrollIntoView({block: "nearest"});
+      }
+    }
+
+    function openUnit(id) {
+      var marker = markers[id];
+      if (marker) {
+        marker.openPopup();
+        highlight(id, false);
+        return true;
+      }
+      return false;
     }
 
     function bindList() {
       document.querySelectorAll("#unit-list li[data-unit]").forEach(function (item) {
         function select() {
-          var marker = markers[item.dataset.unit];
-          highlight(item.dataset.unit);
-          if (marker) marker.openPopup();
+          var id = item.dataset.unit;
+          highlight(id, false);
+          if (openUnit(id)) return;
+          // Not drawn as a point here (counted, or outside the view): go to it, open it once loaded.
+          var lat = Number(item.dataset.lat), lng = Number(item.dataset.lon);
+          if (!isNaN(lat) && !isNaN(lng)) {
+            pendingOpen = id;
+            map.setView([lat, lng], Math.max(map.getZoom(), 17));
+          }
         }
         item.addEventListener("click", select);
-        item.addEventListener("keydown", function (event) { if (event.key === "Enter") select(); });
+        item.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " ") { event.preventDefault(); select(); }
+        });
+      });
+      document.querySelectorAll("#unit-list-box a[data-page], #unit-list-box a[data-sort]").forEach(function (link) {
+        link.addEventListener("click", function (event) {
+          event.preventDefault();
+          if (link.dataset.sort) { state.sort = link.dataset.sort; state.page = 1; }
+          if (link.dataset.page) state.page = Number(link.dataset.page);
+          history.pushState(null, "", pageUrl(viewOf(map)));
+          reloadList().then(function () {
+            var list = document.getElementById("unit-list");
+            if (list) list.scrollIntoView({block: "nearest"});
+          });
+        });
+      });
+    }
+    bindList();
+
+    // Filter form: only the values given, so the URL stays readable and shareable.
+    var filterForm = document.getElementById("filter-form");
+    if (filterForm) {
+      filterForm.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var query = new URLSearchParams();
+        new FormData(filterForm).forEach(function (value, key) {
+          if (String(value).trim() !== "") query.append(key, String(value).trim());
+        });
+        location.assign(location.pathname + (query.toString() ? "?" + query : ""));
       });
     }
 
-    if (window.REGISTRY.canAdd) setUpAdding(map, reload);
-  };
+    if (!state.valid) {
+      message(gettext("Der Filter in der Adresse enthält ungültige Werte. Bitte korrigieren Sie ihn."), "error");
+    }
+    if (document.getElementById("add-unit")) setUpAdding(map, reload);
+  }
+
+  function drawRateScale() {
+    var scale = document.getElementById("rate-scale");
+    if (!scale) return;
+    var lower = 0;
+    RATE_CLASSES.forEach(function (item) {
+      var row = el("div", null, {"class": "rate-class"});
+      var swatch = el("span", null, {"class": "rate-swatch"});
+      swatch.style.background = item.colour;
+      row.appendChild(swatch);
+      var percent = function (v) { return number.format(v * 100) + " %"; };
+      row.appendChild(document.createTextNode(item.upTo === Infinity
+        ? interpolate(gettext("ab %(low)s"), {low: percent(lower)}, true)
+        : percent(lower) + " – " + interpolate(gettext("unter %(high)s"), {high: percent(item.upTo)}, true)));
+      scale.appendChild(row);
+      lower = item.upTo;
+    });
+  }
 
   function setUpAdding(map, reload) {
     var dialog = document.getElementById("unit-dialog");
     var form = document.getElementById("unit-form");
     var button = document.getElementById("add-unit");
+    var errorBox = form.querySelector(".form-error");
     var location = null;
+    var area = state.addable ? L.geoJSON(state.addable) : null;  // null: anywhere (administrator)
+
+    function inside(latlng) {
+      if (!area) return true;
+      var point = [latlng.lng, latlng.lat];
+      var found = false;
+      area.eachLayer(function (layer) {
+        var geometry = layer.feature.geometry;
+        var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+        polygons.forEach(function (rings) { if (inRing(point, rings[0])) found = true; });
+      });
+      return found;
+    }
+    function inRing(point, ring) {
+      var x = point[0], y = point[1], result = false;
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+        if (((yi > y) !== (yj > y)) && (x < (xj - xi) * (y - yi) / (yj - yi) + xi)) result = !result;
+      }
+      return result;
+    }
+    // The add controls only where the user may add: hidden while the view shows none of their area.
+    function toggleTools() {
+      if (!area) return;
+      var visible = map.getBounds().intersects(area.getBounds());
+      document.querySelector(".map-tools").hidden = !visible;
+    }
+    map.on("moveend", toggleTools);
+    toggleTools();
 
     function openForm(latlng) {
+      if (!inside(latlng)) {
+        message(gettext("Hier dürfen Sie keine Einheit anlegen: der Ort liegt außerhalb Ihrer Gemeinde."), "error", 8);
+        return;
+      }
       location = [latlng.lng, latlng.lat];
       form.reset();
       form.since.value = today();
-      form.querySelector(".form-error").hidden = true;
+      errorBox.hidden = true;
+      form.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
       dialog.showModal();
       form.street.focus();
     }
@@ -246,6 +623,7 @@
       var adding = button.getAttribute("aria-pressed") !== "true";
       button.setAttribute("aria-pressed", String(adding));
       document.body.classList.toggle("adding", adding);
+      if (adding) message(gettext("Tippen Sie auf die Karte, wo die Einheit liegt."), "info", 6);
     });
     map.on("click", function (event) {
       if (button.getAttribute("aria-pressed") !== "true") return;
@@ -254,27 +632,37 @@
       openForm(event.latlng);
     });
     document.getElementById("add-here").addEventListener("click", function () {
-      if (!navigator.geolocation) { window.alert("Dieses Gerät kennt seinen Standort nicht."); return; }
+      if (!navigator.geolocation) { message(gettext("Dieses Gerät kennt seinen Standort nicht."), "error", 8); return; }
       navigator.geolocation.getCurrentPosition(function (position) {
         var here = L.latLng(position.coords.latitude, position.coords.longitude);
         map.setView(here, 18);
         openForm(here);
-      }, function () { window.alert("Der Standort konnte nicht ermittelt werden."); });
+      }, function () { message(gettext("Der Standort konnte nicht ermittelt werden."), "error", 8); });
     });
     form.querySelector("[data-close]").addEventListener("click", function () { dialog.close(); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var body = {location: location};
-      ["street", "house_number", "name", "floor_area", "sales_area", "frontage", "asking_rent", "status", "since",
-       "note"].forEach(function (name) { body[name] = form.elements[name].value; });
+      Array.prototype.forEach.call(form.elements, function (input) {
+        if (!input.name) return;
+        body[input.name] = input.type === "checkbox" ? input.checked : input.value;
+      });
+      var labelsByField = {};
+      form.querySelectorAll("[data-label]").forEach(function (node) {
+        labelsByField[node.dataset.label] = node.firstChild.textContent.trim();
+      });
       send("/api/units/", body).then(function (result) {
         if (!result.ok) {
-          var box = form.querySelector(".form-error");
-          box.textContent = errorText(result);
-          box.hidden = false;
+          errorBox.textContent = errorText(result, labelsByField);
+          errorBox.hidden = false;
+          Object.keys((result.data || {}).errors || {}).forEach(function (name) {
+            if (form.elements[name]) form.elements[name].setAttribute("aria-invalid", "true");
+          });
           return;
         }
         dialog.close();
+        message(interpolate(gettext("Gespeichert: %(address)s wurde angelegt."),
+          {address: [result.data.street, result.data.house_number].filter(Boolean).join(" ")}, true), "success", 8);
         reload();
       });
     });

@@ -14,9 +14,22 @@ from django.utils import timezone
 from registry.accounts import access
 
 from . import staging, values, writing
-from .models import ImportBatch
+from .models import ImportBatch, ImportChange
 
 UndoRefused = writing.UndoRefused
+
+
+def no_headers_message(columns):
+    return ("Keine Spalte der Datei wurde erkannt (" + ", ".join(f"„{c}“" for c in columns[:8]) + "). Erwartet "
+            "werden Spalten wie: " + ", ".join(values.expected_headers()) + f". Eine Vorlage: {TEMPLATE_URL}")
+
+
+def unmapped_message(recognised):
+    """Why a column stops the import, with the best guess at what it holds."""
+    text = "Keinem Feld zugeordnet und nicht ausdrücklich ignoriert"
+    if recognised.field:
+        text += f" (Vorschlag: {values.LABELS[recognised.field]}, {recognised.score} %)"
+    return text + ". Bitte zuordnen oder ignorieren."
 
 
 @dataclass
@@ -26,6 +39,11 @@ class Preview:
     notices: list = field(default_factory=list)
     crs: str = ""
     counts: dict = field(default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0})
+    summary: dict = field(default_factory=dict)  # staging.change_summary(): moves, status and owner changes
+    changes: list = field(default_factory=list)  # the diff's rows (staging.fetch_changes), when asked for
+
+    def sentence(self):
+        return describe(self.counts, self.summary)
 
     def error(self, row, column, message):
         self.errors.append((row, column, message))
@@ -35,21 +53,57 @@ class Preview:
             self.errors, key=lambda e: (e[0], e[1]))]
 
 
+def describe(counts, summary):
+    """What an import will do, in one German sentence: "120 neu, 3 geändert, davon 1 verschoben um 612 m"."""
+    text = f"{counts['new']} neu, {counts['changed']} geändert"
+    details = []
+    if moved := summary.get("moved"):
+        metres = _metres(summary["max_metres"])
+        details.append(f"1 verschoben um {metres}" if moved == 1 else f"{moved} verschoben (bis zu {metres})")
+    if status := summary.get("status"):
+        details.append(f"{status} mit neuem Status")
+    if owner := summary.get("owner"):
+        details.append(f"{owner} mit neuem Eigentümer oder neuen Kontaktdaten")
+    if details:
+        text += ", davon " + ", ".join(details)
+    return text + f", {counts['unchanged']} unverändert"
+
+
+def _metres(value):
+    return f"{value:,.0f} m".replace(",", ".") if value >= 10 else f"{value:.1f} m".replace(".", ",")
+
+
 class ImportRefused(ValueError):
     def __init__(self, preview):
         super().__init__(f"{len(preview.errors)} Fehler: nichts importiert.")
         self.preview = preview
 
 
+TEMPLATE_URL = "/import/vorlage.xlsx"
+
+
 def _check(table, municipality, mapping, progress):
-    """Stage and check the file; returns the preview and the mapped fields (None if unusable)."""
+    """Stage and check the file; returns the preview and the mapped fields (None if unusable).
+
+    `mapping` is {column: field, or "" for a column ignored on purpose}; a column it leaves out is
+    refused, so nothing in a file is dropped without someone having decided so."""
     preview = Preview()
     mapping = values.suggest_mapping(table.columns) if mapping is None else mapping
+    ignored = [column for column, target in mapping.items() if target not in values.FIELDS and column in table.columns]
     # field names become SQL column names in staging.py: only ours pass (a preset may come from the admin)
     mapping = {column: target for column, target in mapping.items() if target in values.FIELDS}
-    ignored = [column for column in table.columns if column not in mapping]
+    if not mapping:
+        preview.error(1, "–", no_headers_message(table.columns))
+        return preview, None, {}
     if ignored:
-        preview.notices.append("Nicht zugeordnete Spalten werden ignoriert: " + ", ".join(ignored))
+        preview.notices.append("Ausdrücklich ignorierte Spalten: " + ", ".join(ignored))
+    recognised = None
+    for column in values.unmapped(table.columns, {**mapping, **dict.fromkeys(ignored, "")}):
+        recognised = recognised or values.recognise(table.columns, mapping)
+        preview.error(1, column, unmapped_message(recognised[column]))
+    for column, target in mapping.items():
+        if problem := values.expected_unit_problem(column, target):
+            preview.error(1, column, problem)
     column_of = {}
     for column in mapping.keys() - set(table.columns):  # a saved preset for another layout
         preview.error(1, column, "Diese Spalte der Zuordnung fehlt in der Datei.")
@@ -84,18 +138,28 @@ def _check(table, municipality, mapping, progress):
     return preview, fields, column_of
 
 
-def analyse(table, municipality, mapping=None, progress=None):
-    """The dry run: every problem, the coordinate system found, and new / changed / unchanged counts."""
+def analyse(table, municipality, mapping=None, progress=None, batch=None, keep_changes=False):
+    """The dry run: every problem, the coordinate system found, new / changed / unchanged counts and the
+    diff of every changed unit (saved as the batch's ImportChange rows; in `preview.changes` if asked)."""
     with staging.session():
         preview, fields, column_of = _check(table, municipality, mapping, progress)
         if fields and not preview.errors:
             preview.errors += staging.match(fields, column_of, municipality)
-            _matched(preview)
+            _matched(preview, fields)
+            if keep_changes and not preview.errors:
+                preview.changes = staging.fetch_changes()
+        if batch is not None:
+            with transaction.atomic():
+                ImportChange.objects.filter(batch=batch).delete()
+                if fields and not preview.errors:
+                    staging.save_changes(batch.pk)
     return preview
 
 
-def _matched(preview):
+def _matched(preview, fields):
     preview.counts = staging.counts()
+    staging.changes(fields)
+    preview.summary = staging.change_summary()
     if orphans := staging.contacts_without_owner():
         preview.notices.append(f"{orphans} Zeile(n) nennen Telefon oder E-Mail, aber keinen Eigentümer; diese Angaben "
                                "werden nicht übernommen.")
@@ -115,7 +179,7 @@ def commit(table, municipality, user, file_name, mapping=None, progress=None, ba
             preview.errors += staging.match(fields, column_of, municipality)
             if preview.errors:
                 raise ImportRefused(preview)
-            _matched(preview)
+            _matched(preview, fields)
             batch = batch or ImportBatch(municipality=municipality, file_name=file_name, created_by=user)
             batch.created, batch.changed, batch.unchanged = (preview.counts[k] for k in ("new", "changed",
                                                                                           "unchanged"))
@@ -123,7 +187,30 @@ def commit(table, municipality, user, file_name, mapping=None, progress=None, ba
             writing.write(batch, user, municipality, fields)
             batch.state, batch.finished_at = ImportBatch.State.DONE, timezone.now()
             batch.save()
+            staging.save_changes(batch.pk)  # what was changed, as the dry run showed it (it may differ now)
     return batch
+
+
+def _undoable(user, municipality):
+    return ImportBatch.objects.filter(municipality=municipality, created_by=user, state=ImportBatch.State.DONE,
+                                      undone_at__isnull=True).order_by("-finished_at")
+
+
+def last_undoable(user, municipality):
+    """The batch undo_last would take back, or None."""
+    return _undoable(user, municipality).first()
+
+
+def undo_sentence(batch):
+    """What taking the batch back will do, in one German sentence (for the confirmation)."""
+    text = f"Import „{batch.file_name}“ vom {timezone.localtime(batch.finished_at):%d.%m.%Y %H:%M}"
+    parts = []
+    if batch.created:
+        parts.append(f"{batch.created} neue Einheit(en) werden gelöscht")
+    if batch.changed:
+        parts.append(f"{batch.changed} geänderte Einheit(en) bekommen ihre vorherigen Werte und ihren vorherigen "
+                     "Status zurück")
+    return text + ": " + ("; ".join(parts) or "er hat nichts geändert")
 
 
 @transaction.atomic
@@ -131,9 +218,7 @@ def undo_last(user, municipality):
     """Undo the user's last import batch in the municipality, if nobody changed its units since."""
     access.require_edit(user, municipality.pk)
     writing.lock(municipality)
-    batch = ImportBatch.objects.select_for_update().filter(
-        municipality=municipality, created_by=user, state=ImportBatch.State.DONE, undone_at__isnull=True,
-    ).order_by("-finished_at").first()
+    batch = _undoable(user, municipality).select_for_update().first()
     if batch is None:
         raise UndoRefused("Es gibt keinen Import, der rückgängig gemacht werden kann.")
     writing.undo(batch)
@@ -141,4 +226,5 @@ def undo_last(user, municipality):
     # nothing can use them any more; previous contacts are personal data
     batch.previous_values, batch.status_changes, batch.owner_changes = {}, {}, {}
     batch.save(update_fields=["undone_at", "previous_values", "status_changes", "owner_changes"])
+    batch.diff.filter(field__startswith="owner").delete()
     return batch

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import engine
-from .models import ImportBatch
+from .models import ImportBatch, ImportChange
 from .readers import ImportFileError, read
 
 State = ImportBatch.State
@@ -90,6 +90,8 @@ def _finish(batch, state, preview=None, errors=None):
     waits = state == State.CHECKED or state == State.REFUSED and preview is not None
     if not waits:
         forget_file(batch)
+    if state != State.CHECKED:  # a diff only means something for a file about to be imported
+        ImportChange.objects.filter(batch=batch).delete()
     # what a rolled-back write left in memory (previous contacts, ids) must not be saved with the batch
     batch.previous_values, batch.status_changes, batch.owner_changes, batch.created_unit_ids = {}, {}, {}, []
     batch.save()
@@ -108,7 +110,7 @@ def check_file(batch_id):
     if batch is None:
         return None
     try:
-        preview = engine.analyse(_read(batch), batch.municipality, batch.mapping, Progress(batch))
+        preview = engine.analyse(_read(batch), batch.municipality, batch.mapping, Progress(batch), batch=batch)
     except ImportFileError as refused:
         return _finish(batch, State.REFUSED, errors=[(1, "–", str(refused))])
     except Exception:

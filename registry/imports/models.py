@@ -68,6 +68,17 @@ class ImportBatch(models.Model):
     def running(self):
         return self.state in self.RUNNING
 
+    def sentence(self):
+        """What the import does or will do: "120 neu, 3 geändert, davon 1 verschoben um 612 m, …"."""
+        from .engine import describe  # the one wording, shared with the command line
+
+        summary = self.diff.aggregate(
+            moved=models.Count("pk", filter=models.Q(field="location")), max_metres=models.Max("metres"),
+            status=models.Count("pk", filter=models.Q(field="status")),
+            owner=models.Count("unit_id", filter=models.Q(field__startswith="owner"), distinct=True))
+        summary["max_metres"] = summary["max_metres"] or 0
+        return describe({"new": self.created, "changed": self.changed, "unchanged": self.unchanged}, summary)
+
     @property
     def percent(self):
         return min(100, round(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
@@ -91,3 +102,27 @@ class MappingPreset(models.Model):
 
     def __str__(self):
         return f"{self.municipality.name}: {self.name}"
+
+
+class ImportChange(models.Model):
+    """One line of a dry run's diff: what the import would change on a unit already in the register
+    (old → new; a move in metres; a status change with the day each status begins). Written in one
+    INSERT … SELECT from the staging tables (staging.save_changes). Owner values are personal data:
+    shown only to those who may see the unit's owner, and deleted with the batch's other personal data."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="diff")
+    n = models.PositiveIntegerField(_("Zeile"))
+    # no database constraint: an undo or a deletion of the unit must not be held up by an old diff
+    unit = models.ForeignKey("units.Unit", on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+                             related_name="+")
+    field = models.CharField(_("Feld"), max_length=20)
+    old = models.TextField(_("bisher"), null=True)
+    new = models.TextField(_("neu"), null=True)
+    old_date = models.DateField(null=True)
+    new_date = models.DateField(null=True)
+    metres = models.FloatField(_("Abstand (m)"), null=True)
+
+    class Meta:
+        verbose_name = _("Änderung durch einen Import")
+        verbose_name_plural = _("Änderungen durch einen Import")
+        indexes = [models.Index(fields=["batch", "n"], name="importchange_batch_row")]

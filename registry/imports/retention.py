@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from .jobs import forget_file
-from .models import ImportBatch
+from .models import ImportBatch, ImportChange
 
 State = ImportBatch.State
 
@@ -39,6 +39,7 @@ def prune(days=7, keep_days=90, stale_hours=6):
             # only if it is still where we found it: a job or a re-check may have moved it on meanwhile
             if ImportBatch.objects.filter(pk=batch.pk, state=state, touched_at__lt=before).update(path="", **changes):
                 forget_file(batch)
+                ImportChange.objects.filter(batch=batch).delete()  # the diff names owners: gone with the file
                 files += 1
     uploads = Path(settings.IMPORT_UPLOADS)
     needed = {Path(path).parent for path in ImportBatch.objects.exclude(path="").values_list("path", flat=True)}
@@ -50,6 +51,7 @@ def prune(days=7, keep_days=90, stale_hours=6):
     old = ImportBatch.objects.filter(finished_at__lt=now - datetime.timedelta(keep_days))
     old.filter(state=State.DONE).update(state=State.ARCHIVED)
     _forget_former_owners(list(old.exclude(owner_changes={}).values_list("pk", flat=True)))
+    ImportChange.objects.filter(batch__in=old).delete()
     archived = old.exclude(errors=[], previous_values={}, status_changes={}, owner_changes={},
                            created_unit_ids=[]).update(errors=[], previous_values={}, status_changes={},
                                                        owner_changes={}, created_unit_ids=[])

@@ -24,10 +24,11 @@ from registry.units.models import Unit
 from . import values
 
 UNIT_FIELDS = ("external_id", "name", "street", "house_number", "postcode", "town", "floor", "floor_area",
-               "sales_area", "frontage", "step_free", "listed_building", "category", "asking_rent", "last_checked")
+               "sales_area", "frontage", "step_free", "listed_building", "category", "asking_rent", "last_checked",
+               "internal_note")
 OTHER_FIELDS = {"status": "text", "vacant_since": "date", "owner_name": "varchar(200)",
                 "owner_phone": "varchar(40)", "owner_email": "varchar(254)", "x": "float8", "y": "float8"}
-TABLES = ("import_raw", "import_decoded", "import_rows", "import_matches", "import_new", "import_status",
+TABLES = ("import_raw", "import_decoded", "import_rows", "import_matches", "import_changes", "import_new", "import_status",
           "import_owners", "import_owner_rows", "import_owner_records")
 PROGRESS_EVERY = 5000
 
@@ -335,3 +336,68 @@ def counts():
         found = dict(cursor.fetchall())
     return {action: found.get(action, 0) for action in ("new", "changed", "unchanged")}
 
+
+
+# The diff's columns; `old`/`new` are machine text (12.50, true, vacant), the pages format them.
+CHANGE_COLUMNS = ("n", "unit_id", "field", "old", "new", "old_date", "new_date", "metres")
+
+
+def changes(fields):
+    """import_changes: per changed unit, each field whose value the import would change: old → new,
+    a move with its distance in metres, a status change with the day the old status began and the day
+    the new one would begin, an owner change. One pass over the matched rows."""
+    today = timezone.localdate()
+    status_date = STATUS_DATE.replace("o.status", "oc.status")
+    owner_fields = [(field, column) for field, column in OWNER_CONTACT.items() if field in fields]
+    compared = [
+        (f"'{field}', u.{field}::text, r.{field}::text, NULL::date, NULL::date, NULL::float8, "
+         f"r.{field} IS NOT NULL AND r.{field} IS DISTINCT FROM u.{field}")
+        for field in UNIT_FIELDS if field in fields]
+    compared.append(f"'location', ST_AsText(u.location), ST_AsText(r.location), NULL, NULL, "
+                    f"ST_Distance(r.location::geography, u.location::geography), {MOVED}")
+    if "status" in fields:
+        compared.append(f"'status', u.status::text, r.status, oc.valid_from, {status_date}, NULL, m.status_changed")
+    if "owner_name" in fields:
+        compared.append(f"'owner_name', o.name::text, r.owner_name, NULL, NULL, NULL, {NEW_OWNER}")
+    compared += [f"'{field}', o.{column}::text, r.{field}::text, NULL, NULL, NULL, o.id IS NOT NULL AND NOT "
+                 f"({NEW_OWNER}) AND r.{field} IS NOT NULL AND r.{field} IS DISTINCT FROM o.{column}"
+                 for field, column in owner_fields]
+    rows = ", ".join(f"({values_})" for values_ in compared)
+    params = [today, today] if "status" in fields else []
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+          CREATE TEMP TABLE import_changes AS
+          SELECT m.n, m.unit_id, c.field, c.old, c.new, c.old_date, c.new_date, round(c.metres::numeric, 1) AS metres
+          FROM import_matches m JOIN import_rows r USING (n) JOIN units_unit u ON u.id = m.unit_id
+          LEFT JOIN owners_owner o ON o.id = u.owner_id
+          LEFT JOIN units_occupancy oc ON oc.unit_id = u.id AND oc.valid_to IS NULL
+          CROSS JOIN LATERAL (VALUES {rows}) c(field, old, new, old_date, new_date, metres, differs)
+          WHERE m.action = 'changed' AND c.differs""", params)
+
+
+def change_summary():
+    """{moved, max_metres, status, owner} over import_changes, for the confirmation sentence."""
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT count(*) FILTER (WHERE field = 'location'), max(metres),
+                                 count(*) FILTER (WHERE field = 'status'),
+                                 count(DISTINCT unit_id) FILTER (WHERE field LIKE 'owner%%')
+                          FROM import_changes""")
+        moved, metres, status, owner = cursor.fetchone()
+    return {"moved": moved, "max_metres": float(metres or 0), "status": status, "owner": owner}
+
+
+def fetch_changes():
+    """The diff as tuples (CHANGE_COLUMNS plus street and house number), for the command line."""
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT c.n, c.unit_id, c.field, c.old, c.new, c.old_date, c.new_date, c.metres,
+                                 u.street, u.house_number
+                          FROM import_changes c JOIN units_unit u ON u.id = c.unit_id ORDER BY c.n, c.field""")
+        return cursor.fetchall()
+
+
+def save_changes(batch_id):
+    """The diff into the batch's ImportChange rows (replacing a previous check's), in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM imports_importchange WHERE batch_id = %s", [batch_id])
+        cursor.execute(f"""INSERT INTO imports_importchange (batch_id, {', '.join(CHANGE_COLUMNS)})
+                           SELECT %s, {', '.join(CHANGE_COLUMNS)} FROM import_changes""", [batch_id])

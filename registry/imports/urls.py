@@ -6,6 +6,7 @@ app_name = "imports"
 urlpatterns = [
     path("", views.upload, name="upload"),
     path("zuordnung/", views.mapping, name="mapping"),
+    path("vorlage.xlsx", views.survey_template, name="template"),
     path("<int:pk>/", views.batch, name="batch"),
     path("<int:pk>/stand.json", views.status, name="status"),
     path("<int:pk>/zuordnung/", views.remap, name="remap"),

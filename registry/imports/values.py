@@ -5,6 +5,7 @@ Every parser returns the value or raises ValueError with a German message for
 """
 
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -21,48 +22,175 @@ def normalise_header(name):
     return re.sub(r"[^a-z0-9]", "", str(name).lower().translate(_UMLAUTS))
 
 
-# field → header spellings (normalised); the first match wins, unknown columns are ignored
+# field → header spellings (normalised, after units and qualifiers are taken off: see recognise_header)
 FIELDS = {
-    "external_id": ["objektnr", "objektnummer", "externeid", "externalid", "lfdnr"],
-    "name": ["name", "bezeichnung", "geschaeft", "mieter"],
-    "street": ["strasse", "str", "street", "adresse"],
-    "house_number": ["hausnr", "hausnummer", "hnr", "nr", "housenumber", "number"],
-    "postcode": ["plz", "postleitzahl", "postcode", "zip"],
-    "town": ["ort", "stadt", "town", "city"],
-    "floor": ["geschoss", "etage", "floor", "lage"],
-    "floor_area": ["nutzflaeche", "flaeche", "nf", "floorarea", "area", "flaechem2", "nutzflaechem2"],
-    "sales_area": ["verkaufsflaeche", "vkf", "salesarea", "verkaufsflaechem2"],
-    "frontage": ["schaufensterfront", "schaufenster", "front", "frontage"],
-    "step_free": ["barrierefrei", "stepfree"],
-    "listed_building": ["denkmalschutz", "denkmal", "listed"],
-    "category": ["nutzung", "nutzungsart", "branche", "category", "use"],
-    "status": ["status", "zustand"],
-    "vacant_since": ["leerseit", "leerstandseit", "vacantsince", "seit"],
-    "asking_rent": ["miete", "kaltmiete", "mieteproqm", "rent", "askingrent"],
-    "last_checked": ["geprueft", "zuletztgeprueft", "stand", "checked", "lastchecked"],
-    "owner_name": ["eigentuemer", "eigentuemerin", "owner", "ansprechpartner"],
-    "owner_phone": ["telefon", "tel", "phone"],
-    "owner_email": ["email", "mail", "emailadresse"],
-    "x": ["rechtswert", "rw", "x", "lon", "lng", "laenge", "longitude", "ostwert", "easting"],
-    "y": ["hochwert", "hw", "y", "lat", "breite", "latitude", "nordwert", "northing"],
+    "external_id": ["objektnr", "objektnummer", "externeid", "externalid", "lfdnr", "objektid"],
+    "name": ["name", "bezeichnung", "geschaeft", "mieter", "objektname"],
+    "street": ["strasse", "str", "street", "adresse", "anschrift", "strassenname"],
+    "house_number": ["hausnr", "hausnummer", "hnr", "nr", "housenumber", "number", "hsnr"],
+    "postcode": ["plz", "postleitzahl", "postcode", "zip", "zipcode"],
+    "town": ["ort", "stadt", "town", "city", "ortsteil"],
+    "floor": ["geschoss", "etage", "floor", "lage", "stockwerk", "ebene", "lagegebaeude", "level"],
+    "floor_area": ["nutzflaeche", "flaeche", "nf", "floorarea", "area", "gesamtflaeche", "mietflaeche", "groesse",
+                   "size"],
+    "sales_area": ["verkaufsflaeche", "vkf", "salesarea", "vk", "ladenflaeche"],
+    "frontage": ["schaufensterfront", "schaufenster", "front", "frontage", "schaufensterlaenge", "fensterfront"],
+    "step_free": ["barrierefrei", "stepfree", "barrierefreiheit", "stufenlos", "wheelchair", "accessible"],
+    "listed_building": ["denkmalschutz", "denkmal", "listed", "listedbuilding", "baudenkmal"],
+    "category": ["nutzung", "nutzungsart", "branche", "category", "use", "nutzungskategorie", "kategorie",
+                 "lastuse", "currentuse", "letztenutzung", "vornutzung"],
+    "status": ["status", "zustand", "leerstand", "leerstandsstatus", "vacancy"],
+    "vacant_since": ["leerseit", "leerstandseit", "vacantsince", "seit", "leerstandsbeginn", "leerab"],
+    "asking_rent": ["miete", "kaltmiete", "mieteproqm", "rent", "askingrent", "nettokaltmiete", "mietpreis"],
+    "last_checked": ["geprueft", "zuletztgeprueft", "stand", "checked", "lastchecked", "geprueftam", "erhebungsdatum", "erfassungsdatum",
+                     "erfasstam", "datum", "begehung"],
+    "owner_name": ["eigentuemer", "eigentuemerin", "owner", "ansprechpartner", "vermieter", "kontakt"],
+    "owner_phone": ["telefon", "tel", "phone", "telefonnummer", "telnr", "mobil", "handy"],
+    "owner_email": ["email", "mail", "emailadresse", "epost"],
+    "internal_note": ["bemerkung", "bemerkungen", "notiz", "notizen", "kommentar", "kommentare", "intern",
+                      "anmerkung", "anmerkungen", "hinweis", "hinweise", "note", "notes", "comment", "remarks"],
+    "x": ["rechtswert", "rw", "x", "lon", "lng", "laenge", "longitude", "ostwert", "easting", "xkoordinate", "laengengrad"],
+    "y": ["hochwert", "hw", "y", "lat", "breite", "latitude", "nordwert", "northing", "ykoordinate", "breitengrad"],
 }
+_SPELLINGS = {spelling: field for field, spellings in reversed(FIELDS.items()) for spelling in spellings}
+OWNER_FIELDS = ("owner_name", "owner_phone", "owner_email")
+
+# Units people write into a header ("Fläche (m²)", "Fläche in qm", "Miete €/m²"). The register's own units
+# are taken off; a unit that would change the value ("Fläche (ha)") makes the column refused, not read as m².
+_UNIT_WORDS = {"m", "m2", "qm", "sqm", "m²", "€", "eur", "euro", "ha", "ar", "cm", "mm", "km", "ft", "sqft", "ft2",
+               "monat", "mtl", "jahr", "netto", "brutto"}
+EXPECTED_UNITS = {"floor_area": {"m2", "qm", "sqm", "m²"}, "sales_area": {"m2", "qm", "sqm", "m²"},
+                  "frontage": {"m"}, "asking_rent": {"€", "eur", "euro", "m2", "qm", "sqm", "m²", "netto"}}
+UNIT_NAMES = {"floor_area": "m²", "sales_area": "m²", "frontage": "m", "asking_rent": "€/m²"}
+# Qualifiers that say which value, not what: "(zuletzt)", "(intern)", "ca.", "aktuell".
+_QUALIFIERS = {"zuletzt", "letzte", "letzter", "intern", "interne", "interner", "aktuell", "aktuelle", "aktueller",
+               "ca", "gesamt", "in", "pro", "je", "per", "des", "der", "die", "das", "vom", "von", "zum", "am", "im",
+               "optional", "freiwillig", "falls", "bekannt", "ja", "nein", "janein", "jn", "of", "the", "tt", "mm",
+               "jjjj", "ttmmjjjj", "datum"}
+# The person a column is about: "Telefon Eigentümer", "E-Mail des Eigentümers", "Name Ansprechpartner"
+_OWNER_WORDS = {"eigentuemer", "eigentuemers", "eigentuemerin", "eigentuemern", "ansprechpartner", "ansprechpartnerin",
+                "kontakt", "owner", "owners", "vermieter", "vermieterin"}
+AUTO_SCORE = 90  # a fuzzy score from which a suggestion is taken without asking
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """What a header most likely means: the field (or None), a score 0–100 (100 = the rules recognised it),
+    whether it is taken without asking, and a unit that does not fit the field (→ refused)."""
+
+    field: str | None
+    score: int = 0
+    auto: bool = False
+    foreign_unit: str = ""
+
+
+def _words(name):
+    """The header's words, normalised, and the units written in it."""
+    text = str(name).lower().replace("²", "2").translate(_UMLAUTS)
+    text = re.sub(r"e-?mail", "email", text)
+    words = re.findall(r"[a-z0-9€]+", text.replace("€", " € "))
+    units = {word for word in words if word in _UNIT_WORDS}
+    return [word for word in words if word not in _UNIT_WORDS], units
+
+
+def recognise_header(name):
+    """One header → Recognised, as people write them: units and qualifiers in brackets or after the
+    name are ignored, umlauts, ß, hyphens and case too; what remains is matched exactly, else fuzzily."""
+    words, units = _words(name)
+    owner = any(word in _OWNER_WORDS for word in words)
+    core = [word for word in words if word not in _QUALIFIERS and word not in _OWNER_WORDS] if owner else \
+        [word for word in words if word not in _QUALIFIERS]
+    key = "".join(core) or "".join(words)
+    if owner and key in ("", "name", "nachname", "vorname", "kontakt"):  # "Eigentümer", "Name Eigentümer"
+        key = "eigentuemer"
+    field, score = _SPELLINGS.get(key), 100
+    if field is None and key:
+        from rapidfuzz import fuzz, process  # imported here: only a file with unknown headers needs it
+
+        spellings = [s for s in _SPELLINGS if len(s) > 2] if len(key) > 3 else list(_SPELLINGS)
+        best = process.extractOne(key, spellings, scorer=fuzz.ratio)
+        field, score = (_SPELLINGS[best[0]], int(round(best[1]))) if best else (None, 0)
+    if field is None:
+        return Recognised(None)
+    if owner and field not in OWNER_FIELDS:  # "Adresse des Eigentümers" is not the unit's street
+        return Recognised(None)
+    # a foreign unit is taken too, so the check refuses the column by name instead of dropping it
+    return Recognised(field, score, score >= AUTO_SCORE, _foreign_units(field, units))
+
+
+def _foreign_units(field, units):
+    return ", ".join(sorted(units - EXPECTED_UNITS[field] - {"netto", "brutto"})) if field in EXPECTED_UNITS else ""
+
+
+def expected_unit_problem(column, field):
+    """German message when the header names a unit that does not fit the field ("Fläche (ha)"), else ""."""
+    foreign = _foreign_units(field, _words(column)[1])
+    if not foreign:
+        return ""
+    return (f"Die Einheit „{foreign}“ im Spaltennamen passt nicht zu {UNIT_NAMES[field]}; "
+            f"bitte die Werte in {UNIT_NAMES[field]} umrechnen und die Spalte umbenennen.")
+
+
+# Columns of the register's own exports (registry/exports) that it computes or keeps elsewhere: a re-imported
+# export leaves them out on purpose ("id" is the register's key, never a town's Objektnummer).
+REGISTER_OUTPUTS = {"id", "status_label", "vacancy_days", "centre", "centre_name", "municipality",
+                    "municipality_name", "listing_url", "owner_organisation", "owner_address", "owner_consent"}
+
+
+def recognise(columns, preset=None):
+    """{column: Recognised} for every column; each field goes to one column (the best score, then the
+    first). A preset (a town's confirmed mapping, "" for columns it ignores) decides first for the
+    columns it knows: its fields have score 100, its ignored columns field ""."""
+    preset = {column: field for column, field in (preset or {}).items() if column in columns}
+    found = {column: Recognised(field, 100, True) for column, field in preset.items()}
+    found |= {column: Recognised("", 100, True) for column in columns
+              if column in REGISTER_OUTPUTS and column not in preset}
+    used = {field for field in preset.values() if field}
+    guesses = {column: recognise_header(column) for column in columns if column not in found}
+    for column, guess in sorted(guesses.items(), key=lambda item: (-item[1].score, columns.index(item[0]))):
+        if guess.field and guess.field in used:  # the field went to a better or earlier column: only a hint
+            found[column] = Recognised(guess.field, guess.score, False, guess.foreign_unit)
+            continue
+        found[column] = guess
+        if guess.auto:
+            used.add(guess.field)
+    return {column: found[column] for column in columns}
 
 
 def suggest_mapping(columns, preset=None):
-    """{column: field} for the columns we recognise; each field used once. A preset (a town's last
-    confirmed mapping, "" for columns it ignores) decides first for the columns it knows."""
-    preset = {column: field for column, field in (preset or {}).items() if column in columns}
-    mapping = {column: field for column, field in preset.items() if field}
-    used = set(mapping.values())
-    normalised = {column: normalise_header(column) for column in columns if column not in preset}
-    for field, spellings in FIELDS.items():
-        for spelling in spellings:
-            match = next((c for c, n in normalised.items() if n == spelling and c not in mapping), None)
-            if match and field not in used:
-                mapping[match] = field
-                used.add(field)
-                break
-    return mapping
+    """{column: field} for the columns taken without asking ("" for those the preset ignores)."""
+    return {column: found.field or "" for column, found in recognise(columns, preset).items() if found.auto}
+
+
+def unmapped(columns, mapping):
+    """The file's columns the mapping neither maps nor ignores."""
+    return [column for column in columns if column not in (mapping or {})]
+
+
+def expected_headers():
+    """The header each field has in the survey template (vorlage.xlsx), in the template's order."""
+    return list(TEMPLATE_HEADERS.values())
+
+
+LABELS = {
+    "external_id": "Externe ID", "name": "Bezeichnung", "street": "Straße",
+    "house_number": "Hausnummer", "postcode": "PLZ", "town": "Ort", "floor": "Geschoss", "floor_area": "Nutzfläche",
+    "sales_area": "Verkaufsfläche", "frontage": "Schaufensterfront", "step_free": "barrierefrei",
+    "listed_building": "Denkmalschutz", "category": "Nutzung", "status": "Status", "vacant_since": "leer seit",
+    "asking_rent": "Kaltmiete", "last_checked": "zuletzt geprüft", "owner_name": "Eigentümer",
+    "owner_phone": "Telefon (Eigentümer)", "owner_email": "E-Mail (Eigentümer)", "internal_note": "Interne Notiz",
+    "x": "Rechtswert / Länge (x)", "y": "Hochwert / Breite (y)",
+}
+
+TEMPLATE_HEADERS = {
+    "external_id": "Objektnummer", "name": "Bezeichnung", "street": "Straße", "house_number": "Hausnummer",
+    "postcode": "PLZ", "town": "Ort", "floor": "Geschoss", "status": "Status", "vacant_since": "leer seit",
+    "category": "Nutzungsart", "floor_area": "Nutzfläche (m²)", "sales_area": "Verkaufsfläche (m²)",
+    "frontage": "Schaufensterfront (m)", "step_free": "barrierefrei", "listed_building": "Denkmalschutz",
+    "asking_rent": "Kaltmiete (€/m²)", "last_checked": "zuletzt geprüft", "owner_name": "Eigentümer",
+    "owner_phone": "Telefon Eigentümer", "owner_email": "E-Mail Eigentümer", "internal_note": "Bemerkung (intern)",
+    "x": "Rechtswert", "y": "Hochwert",
+}
 
 
 STATUS_WORDS = {

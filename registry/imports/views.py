@@ -11,27 +11,22 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from registry.accounts import access
 from registry.formats import spreadsheet_text
 from registry.places.models import Municipality
 
-from . import engine, jobs, values
+from . import diff, engine, jobs, template, values
 from .models import ImportBatch, MappingPreset
 from .readers import ImportFileError, check_size, read
 
 SAMPLE_ROWS = 3
-FIELD_LABELS = {
-    "": "– ignorieren –", "external_id": "Externe ID", "name": "Bezeichnung", "street": "Straße",
-    "house_number": "Hausnummer", "postcode": "PLZ", "town": "Ort", "floor": "Geschoss", "floor_area": "Nutzfläche",
-    "sales_area": "Verkaufsfläche", "frontage": "Schaufensterfront", "step_free": "barrierefrei",
-    "listed_building": "Denkmalschutz", "category": "Nutzung", "status": "Status", "vacant_since": "leer seit",
-    "asking_rent": "Kaltmiete", "last_checked": "zuletzt geprüft", "owner_name": "Eigentümer",
-    "owner_phone": "Telefon (Eigentümer)", "owner_email": "E-Mail (Eigentümer)",
-    "x": "Rechtswert / Länge (x)", "y": "Hochwert / Breite (y)",
-}
+IGNORE = "-"  # the mapping form's value for a column left out on purpose
 
 
 def _municipalities(user):
@@ -69,9 +64,17 @@ def upload(request):
         else:
             preset = municipality.mapping_presets.first()  # the latest confirmed one
             suggested = values.suggest_mapping(table.columns, preset.mapping if preset else {})
-            request.session["import"] = {"path": str(path), "name": incoming.name, "municipality": municipality.pk,
-                                         "mapping": suggested, "preset": preset.name if preset else "Standard"}
-            return redirect("imports:mapping")
+            if not any(suggested.values()):
+                error = engine.no_headers_message(table.columns)
+                shutil.rmtree(folder, ignore_errors=True)
+            elif not values.unmapped(table.columns, suggested) and _certain(table.columns, suggested):
+                # every column known for certain (the template, a town's usual file): no mapping step
+                return _start_check(request, municipality, str(path), incoming.name, suggested)
+            else:
+                request.session["import"] = {"path": str(path), "name": incoming.name,
+                                             "municipality": municipality.pk, "mapping": suggested,
+                                             "preset": preset.name if preset else "Standard"}
+                return redirect("imports:mapping")
     batches = ImportBatch.objects.filter(municipality__in=municipalities).select_related(
         "municipality", "created_by")[:10]
     undoable = {batch.pk for batch in (
@@ -80,8 +83,25 @@ def upload(request):
         for m in {b.municipality for b in batches}) if batch}  # what "undo the last import" would take back
     return render(request, "imports/upload.html", {"municipalities": municipalities, "error": error,
                                                    "batches": batches, "undoable": undoable,
-                                                   "max_mb": settings.IMPORT_MAX_MB},
+                                                   "max_mb": settings.IMPORT_MAX_MB,
+                                                   "template_url": engine.TEMPLATE_URL},
                   status=400 if error else 200)
+
+
+def _certain(columns, mapping):
+    """True when the town's preset or the rules (not a fuzzy guess) recognised every column."""
+    return all(found.score == 100 for found in values.recognise(columns, mapping).values())
+
+
+def _start_check(request, municipality, path, name, mapping):
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(municipality=municipality, file_name=name, created_by=request.user,
+                                               path=path, mapping=mapping)
+            jobs.start(batch, ImportBatch.State.CHECKING, request.user)
+    except IntegrityError:  # the same upload confirmed twice (double click, two tabs)
+        batch = ImportBatch.objects.get(path=path)
+    return redirect("imports:batch", batch.pk)
 
 
 @login_required
@@ -95,40 +115,80 @@ def mapping(request):
         messages.error(request, "Die hochgeladene Datei ist nicht mehr vorhanden; bitte erneut hochladen.")
         return redirect("imports:upload")
     table = read(state["path"])
+    recognised = values.recognise(table.columns, state["mapping"])
+    missing = []
     if request.method == "POST":
-        chosen = {column: request.POST.get(f"map-{index}", "") for index, column in enumerate(table.columns)}
-        chosen = {column: field for column, field in chosen.items() if field in FIELD_LABELS and field}
-        name = request.POST.get("preset", "").strip()[:80] or "Standard"
-        # ignored columns are kept as "" so the next suggestion does not map them again
-        every = {column: field if field in FIELD_LABELS else "" for column, field in (
-            (column, request.POST.get(f"map-{index}", "")) for index, column in enumerate(table.columns))}
-        MappingPreset.objects.update_or_create(municipality=municipality, name=name, defaults={"mapping": every})
-        request.session.pop("import", None)
-        if "batch" in state:  # a file already checked, checked again with this mapping
-            batch = _batch(request, state["batch"])
-            if not jobs.start(batch, ImportBatch.State.CHECKING, request.user, mapping=chosen):
-                messages.error(request, "Dieser Import läuft schon oder ist fertig.")
-            return redirect("imports:batch", batch.pk)
-        try:
-            with transaction.atomic():
-                batch = ImportBatch.objects.create(municipality=municipality, file_name=state["name"],
-                                                   created_by=request.user, path=state["path"], mapping=chosen)
-                jobs.start(batch, ImportBatch.State.CHECKING, request.user)
-        except IntegrityError:  # the same upload confirmed twice (double click, two tabs)
-            batch = ImportBatch.objects.get(path=state["path"])
-        return redirect("imports:batch", batch.pk)
+        # "" = not chosen yet (refused), IGNORE = left out on purpose (recorded in the preset as "")
+        posted = {column: request.POST.get(f"map-{index}", "") for index, column in enumerate(table.columns)}
+        missing = [column for column, field in posted.items() if field not in values.FIELDS and field != IGNORE]
+        if not missing:
+            chosen = {column: "" if field == IGNORE else field for column, field in posted.items()}
+            name = request.POST.get("preset", "").strip()[:80] or "Standard"
+            # ignored columns are kept as "" so the next suggestion does not map them again
+            MappingPreset.objects.update_or_create(municipality=municipality, name=name, defaults={"mapping": chosen})
+            request.session.pop("import", None)
+            if "batch" in state:  # a file already checked, checked again with this mapping
+                batch = _batch(request, state["batch"])
+                if not jobs.start(batch, ImportBatch.State.CHECKING, request.user, mapping=chosen):
+                    messages.error(request, "Dieser Import läuft schon oder ist fertig.")
+                return redirect("imports:batch", batch.pk)
+            return _start_check(request, municipality, state["path"], state["name"], chosen)
+        state = {**state, "mapping": {column: "" if field == IGNORE else field for column, field in posted.items()
+                                      if field in values.FIELDS or field == IGNORE}}
     samples = table.sample(SAMPLE_ROWS)
-    columns = [(index, column, state["mapping"].get(column, ""), [row.get(column, "") for row in samples])
-               for index, column in enumerate(table.columns)]
-    return render(request, "imports/mapping.html", {"columns": columns, "fields": FIELD_LABELS, "state": state,
-                                                    "municipality": municipality})
+    columns = []
+    for index, column in enumerate(table.columns):
+        chosen = state["mapping"].get(column)
+        guess = recognised[column]
+        columns.append({
+            "index": index, "name": column, "samples": [row.get(column, "") for row in samples],
+            "chosen": IGNORE if chosen == "" else (chosen or ""), "unmapped": chosen is None,
+            "suggestion": values.LABELS.get(guess.field, ""), "score": guess.score if guess.field else None,
+            "problem": values.expected_unit_problem(column, chosen) if chosen else "",
+        })
+    unmapped = [c for c in columns if c["unmapped"]]
+    return render(request, "imports/mapping.html", {
+        "columns": columns, "fields": values.LABELS, "ignore": IGNORE, "state": state, "municipality": municipality,
+        "unmapped": unmapped, "refused": missing, "template_url": engine.TEMPLATE_URL},
+        status=400 if missing else 200)
+
+
+DIFF_SORTS = {"zeile": ("n", "field"), "adresse": ("unit__street", "unit__house_number", "n"),
+              "feld": ("field", "n"), "abstand": ("metres", "n")}
+DIFF_PAGE = 50
 
 
 @login_required
 def batch(request, pk):
     batch = _batch(request, pk)
     errors = [f"Zeile {row}, Spalte {column}: {message}" for row, column, message in batch.errors[:500]]
-    return render(request, "imports/batch.html", {"batch": batch, "errors": errors})
+    context = {"batch": batch, "errors": errors}
+    if batch.state in (ImportBatch.State.CHECKED, ImportBatch.State.DONE):
+        context["sentence"] = batch.sentence()
+        if batch.changed:
+            context.update(_diff(request, batch))
+    return render(request, "imports/batch.html", context)
+
+
+def _diff(request, batch):
+    """The batch's diff, sorted (?sort=feld, -abstand …), filtered (?feld=status, ?q=Anger) and paginated."""
+    changes = batch.diff.select_related("unit")
+    field = request.GET.get("feld", "")
+    if field:
+        changes = changes.filter(field=field)
+    if query := request.GET.get("q", "").strip():
+        changes = changes.filter(Q(unit__street__icontains=query) | Q(unit__external_id=query))
+    sort = request.GET.get("sort", "zeile")
+    order = DIFF_SORTS.get(sort.lstrip("-"), DIFF_SORTS["zeile"])
+    changes = changes.order_by(*(f"-{key}" if sort.startswith("-") else key for key in order))
+    page = Paginator(changes, DIFF_PAGE).get_page(request.GET.get("seite"))
+    owners = access.can_see_private(request.user, batch.municipality_id)
+    rows = [diff.describe(c.n, c.unit_id, f"{c.unit.street} {c.unit.house_number}".strip() if c.unit else "–",
+                          c.field, c.old, c.new, c.old_date, c.new_date, c.metres, owners) for c in page]
+    present = batch.diff.values_list("field", flat=True).distinct().order_by("field")
+    return {"diff_rows": rows, "diff_page": page, "diff_sort": sort, "diff_field": field, "diff_q": query,
+            "diff_fields": [(f, diff.LABELS.get(f, f)) for f in present],
+            "diff_columns": [("zeile", "Zeile"), ("adresse", "Adresse"), ("feld", "Feld"), ("abstand", "Abstand")]}
 
 
 @login_required
@@ -170,11 +230,18 @@ def status(request, pk):
 @login_required
 @require_POST
 def commit(request, pk):
+    """First POST: the confirmation naming what will happen; the import starts only with `confirmed`."""
     batch = _batch(request, pk)
     if batch.state != ImportBatch.State.CHECKED:
         messages.error(request, "Nur eine fehlerfrei geprüfte Datei kann importiert werden.")
         return redirect("imports:batch", batch.pk)
     access.require_edit(request.user, batch.municipality_id)
+    if request.POST.get("confirmed") != "yes":
+        return render(request, "imports/confirm.html", {
+            "title": "Import bestätigen", "action": reverse("imports:commit", args=[batch.pk]),
+            "back": reverse("imports:batch", args=[batch.pk]),
+            "sentence": f"„{batch.file_name}“ nach {batch.municipality.name} importieren: {batch.sentence()}.",
+            "button": "Ja, jetzt importieren"})
     if not jobs.start(batch, ImportBatch.State.IMPORTING, request.user):
         messages.error(request, "Dieser Import läuft schon oder ist fertig.")
     return redirect("imports:batch", batch.pk)
@@ -197,10 +264,28 @@ def error_list(request, pk):
 @login_required
 @require_POST
 def undo(request, municipality_id):
+    """First POST: the confirmation naming what the undo will do; it runs only with `confirmed`."""
     municipality = get_object_or_404(_municipalities(request.user), pk=municipality_id)
+    if request.POST.get("confirmed") != "yes":
+        last = engine.last_undoable(request.user, municipality)
+        if last is None:
+            messages.error(request, "Es gibt keinen Import, der rückgängig gemacht werden kann.")
+            return redirect("imports:upload")
+        return render(request, "imports/confirm.html", {
+            "title": "Import zurücknehmen", "action": reverse("imports:undo", args=[municipality.pk]),
+            "back": reverse("imports:upload"), "sentence": engine.undo_sentence(last) + ".",
+            "button": "Ja, zurücknehmen"})
     try:
         batch = engine.undo_last(request.user, municipality)
         messages.success(request, f"Import „{batch.file_name}“ zurückgenommen.")
     except engine.UndoRefused as refused:
         messages.error(request, str(refused))
     return redirect("imports:upload")
+
+
+def survey_template(request):
+    """The survey template: a file filled from it imports without a mapping step. Public: it holds only
+    headers and explanations, and survey staff without an account fill it in."""
+    response = HttpResponse(template.workbook_bytes(), content_type=template.CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="vorlage.xlsx"'
+    return response

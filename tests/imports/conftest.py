@@ -17,4 +17,4 @@ def survey(tmp_path, lines, name="erhebung.csv", encoding="cp1252"):
 
 
 def run(path, *extra, user="stadt-erfurt"):
-    call_command("import_units", str(path), "--municipality", "16051000", "--user", user, *extra, verbosity=0)
+    call_command("import_units", str(path), "--municipality", "16051000", "--user", user, "--no-input", *extra, verbosity=0)

@@ -1,5 +1,7 @@
-"""A city manager moves a survey in through the browser: the background job checks it with visible
-progress, errors are shown by row, the fixed file is imported by the real worker (manage.py db_worker)."""
+"""A city manager moves a survey in through the browser: a file whose headers are all known skips the
+mapping step, the background job checks it with visible progress, errors are shown by row; the fixed file
+has a column nobody knows, which must be ignored on purpose; the import names what it will do and waits for
+a confirmation before the real worker (manage.py db_worker) imports it."""
 
 import pytest
 
@@ -32,19 +34,26 @@ def test_upload_mapping_preview_with_errors_fix_commit(page, app_url, db_worker,
     page.goto(f"{app_url}/import/")
     page.set_input_files("#upload-form input[type=file]", str(bad))
     page.click("#upload-form button[type=submit]")
-    page.wait_for_selector("#mapping-form")
-    page.click("#mapping-form button[type=submit]")
-    page.wait_for_selector("#import-errors")
+    page.wait_for_selector("#import-errors")  # every header known for certain: no mapping step
     assert "Zeile 2, Spalte Nutzfläche: „ca. 80“ ist keine Zahl." in page.inner_text("#import-errors")
     screenshot("import-fehler")
     assert not Unit.objects.filter(street="Browsergasse").exists()
 
+    lines = CSV.format(area="80,5").splitlines()
+    good.write_bytes("\n".join([lines[0] + ";Foto-Nr"] + [line + ";17" for line in lines[1:]]).encode("cp1252"))
     page.goto(f"{app_url}/import/")
     page.set_input_files("#upload-form input[type=file]", str(good))
     page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#unmapped")
+    assert "Foto-Nr" in page.inner_text("#unmapped")
+    screenshot("import-nicht-zugeordnet")
+    page.select_option("select[aria-label='Foto-Nr']", "-")  # ignored on purpose
     page.click("#mapping-form button[type=submit]")
     page.wait_for_selector("#commit")
     assert "2 neu" in page.inner_text("#counts")
     page.click("#commit")
+    assert "2 neu, 0 geändert" in page.inner_text("#confirm-sentence")
+    assert not Unit.objects.filter(street="Browsergasse").exists()
+    page.click("#confirm")
     page.wait_for_selector("#import-done")
     assert Unit.objects.filter(street="Browsergasse").count() == 2

@@ -296,6 +296,8 @@ def test_a_preset_for_columns_the_file_lacks_is_refused(tmp_path, erfurt):
     path.write_text("Straße;Hausnr.;Rechtswert;Hochwert\nAnger;1;642200;5649400\n", encoding="utf-8")
     mapping = {"Straße": "street", "Nr": "house_number", "Rechtswert": "x", "Hochwert": "y"}
     assert engine.analyse(read(path), erfurt, mapping).error_lines() == [
+        "Zeile 1, Spalte Hausnr.: Keinem Feld zugeordnet und nicht ausdrücklich ignoriert (Vorschlag: Hausnummer, "
+        "100 %). Bitte zuordnen oder ignorieren.",
         "Zeile 1, Spalte Nr: Diese Spalte der Zuordnung fehlt in der Datei."]
 
 
@@ -464,8 +466,9 @@ def test_a_preset_remembers_which_columns_to_ignore(tmp_path, erfurt):
     from registry.imports import values
 
     columns = ["Straße", "Str.", "Hausnr."]
+    # "" = ignored on purpose: recorded, so the column is neither mapped again nor reported as unmapped
     assert values.suggest_mapping(columns, {"Straße": "", "Str.": "street"}) == {
-        "Str.": "street", "Hausnr.": "house_number"}
+        "Straße": "", "Str.": "street", "Hausnr.": "house_number"}
 
 
 def test_contacts_without_an_owner_are_announced(tmp_path, erfurt):

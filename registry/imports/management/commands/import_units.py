@@ -1,3 +1,4 @@
+import csv
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -5,26 +6,34 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from registry.imports import engine, values
+from registry.accounts import access
+from registry.imports import diff, engine, values
 from registry.imports.models import MappingPreset
 from registry.imports.readers import ImportFileError, read
 from registry.places.models import Municipality
 
 
-
 class Command(BaseCommand):
     help = ("Importiert eine Erhebung (CSV, XLSX, GeoJSON, GeoPackage, ZIP mit Shapefile) in eine Gemeinde – "
-            "ganz oder gar nicht. Exit-Status 1, wenn etwas abgelehnt wird.")
+            "ganz oder gar nicht. Exit-Status 1, wenn etwas abgelehnt wird. Spalten, die weder erkannt noch "
+            "mit --ignore ausdrücklich ignoriert sind, halten den Import an.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?")
         parser.add_argument("--municipality", required=True, help="AGS der Gemeinde")
         parser.add_argument("--user", required=True, help="wer importiert (Citymanager der Gemeinde oder Admin)")
         parser.add_argument("--mapping", help="gespeicherte Spaltenzuordnung dieser Gemeinde (Name)")
-        parser.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
+        parser.add_argument("--ignore", action="append", default=[], metavar="SPALTE",
+                            help="diese Spalte der Datei ausdrücklich nicht übernehmen (mehrfach möglich)")
+        parser.add_argument("--ignore-unmapped", action="store_true",
+                            help="alle nicht erkannten Spalten ausdrücklich nicht übernehmen")
+        parser.add_argument("--dry-run", action="store_true", help="nur prüfen und die Änderungen zeigen")
+        parser.add_argument("--diff-csv", metavar="DATEI", help="die Änderungen (alt → neu) als CSV schreiben")
         parser.add_argument("--undo", action="store_true", help="den letzten Import dieses Benutzers zurücknehmen")
+        parser.add_argument("--no-input", "--noinput", action="store_false", dest="interactive",
+                            help="nicht nachfragen (Import und Rücknahme ohne Bestätigung)")
 
-    def handle(self, *args, file, municipality, user, mapping, dry_run, undo, **options):
+    def handle(self, *args, file, municipality, user, mapping, dry_run, undo, interactive, **options):
         try:
             place = Municipality.objects.get(ags=municipality)
             account = get_user_model().objects.get(username=user)
@@ -32,33 +41,49 @@ class Command(BaseCommand):
             raise CommandError(f"Unbekannt: {missing}") from None
         try:
             if undo:
-                batch = engine.undo_last(account, place)
-                self.stdout.write(f"Import „{batch.file_name}“ vom {batch.created_at:%d.%m.%Y %H:%M} zurückgenommen.")
-                return
+                return self._undo(account, place, interactive)
             if not file:
                 raise CommandError("Bitte eine Datei angeben.")
-            columns = self._preset(place, mapping)
+            access.require_edit(account, place.pk)
             table = read(file)
-            with tqdm(total=table.count, unit=" Zeilen", disable=options["verbosity"] == 0) as bar:
+            columns = self._mapping(table.columns, self._preset(place, mapping), options["ignore"],
+                                    options["ignore_unmapped"])
+            quiet = options["verbosity"] == 0
+            ask = interactive and not dry_run
+            if dry_run or ask or options["diff_csv"]:
+                with tqdm(total=table.count, unit=" Zeilen", disable=quiet) as bar:
+                    preview = engine.analyse(table, place, columns, progress=bar.update, keep_changes=True)
+                self._report(preview, account, place, options["diff_csv"])
+                if preview.errors:
+                    raise CommandError(f"{len(preview.errors)} Fehler: nichts importiert.")
                 if dry_run:
-                    preview = engine.analyse(table, place, columns, progress=bar.update)
-                else:
-                    batch = engine.commit(table, place, account, Path(file).name, columns, progress=bar.update)
+                    self.stdout.write("Probelauf: nichts geschrieben.")
+                    return
+                if ask and not self._confirm(f"Importieren: {preview.sentence()}. Fortfahren? [j/N] "):
+                    raise CommandError("Abgebrochen: nichts importiert.")
+            with tqdm(total=table.count, unit=" Zeilen", disable=quiet) as bar:
+                batch = engine.commit(table, place, account, Path(file).name, columns, progress=bar.update)
         except (ImportFileError, engine.UndoRefused, PermissionDenied) as refused:
             raise CommandError(str(refused)) from None
         except engine.ImportRefused as refused:
-            self._report(refused.preview)
+            self._report(refused.preview, account, place)
             raise CommandError(str(refused)) from None
-        if dry_run:
-            self._report(preview)
-            if preview.errors:
-                raise CommandError(f"{len(preview.errors)} Fehler: nichts importiert.")
-            self.stdout.write("Probelauf: nichts geschrieben.")
-            return
         for notice in batch.notices:
             self.stdout.write(notice)
         self.stdout.write(f"Importiert (Import Nr. {batch.pk}): {batch.created} neu, {batch.changed} geändert, "
                           f"{batch.unchanged} unverändert.")
+
+    def _undo(self, account, place, interactive):
+        batch = engine.last_undoable(account, place)
+        if batch is None:
+            raise engine.UndoRefused("Es gibt keinen Import, der rückgängig gemacht werden kann.")
+        if interactive and not self._confirm(f"Zurücknehmen: {engine.undo_sentence(batch)}. Fortfahren? [j/N] "):
+            raise CommandError("Abgebrochen: nichts zurückgenommen.")
+        batch = engine.undo_last(account, place)
+        self.stdout.write(f"Import „{batch.file_name}“ vom {batch.created_at:%d.%m.%Y %H:%M} zurückgenommen.")
+
+    def _confirm(self, question):
+        return input(question).strip().lower() in ("j", "ja", "y", "yes")
 
     @staticmethod
     def _preset(place, name):
@@ -70,12 +95,40 @@ class Command(BaseCommand):
             raise CommandError(f"Keine Spaltenzuordnung „{name}“ für {place.name} (gespeichert: {known}).")
         return preset.mapping
 
-    def _report(self, preview):
+    @staticmethod
+    def _mapping(columns, preset, ignore, ignore_unmapped):
+        """The preset's or the recognised mapping, with --ignore'd columns; stops on any column that is
+        neither: nothing in a file is dropped without someone deciding so."""
+        if unknown := [column for column in ignore if column not in columns]:
+            raise CommandError("--ignore nennt Spalten, die es in der Datei nicht gibt: " + ", ".join(unknown)
+                               + ". Spalten der Datei: " + ", ".join(columns))
+        mapping = values.suggest_mapping(columns, preset) | dict.fromkeys(ignore, "")
+        if not any(mapping.values()):
+            raise CommandError(engine.no_headers_message(columns))
+        missing = values.unmapped(columns, mapping)
+        if missing and not ignore_unmapped:
+            recognised = values.recognise(columns, mapping)
+            lines = [f"  „{column}“: {engine.unmapped_message(recognised[column])}" for column in missing]
+            raise CommandError(f"{len(missing)} Spalte(n) weder zugeordnet noch ignoriert – nichts importiert:\n"
+                               + "\n".join(lines) + "\nMit --ignore SPALTE (mehrfach) oder --ignore-unmapped "
+                               "ausdrücklich weglassen, oder mit --mapping NAME eine im Web gespeicherte "
+                               "Zuordnung nehmen.")
+        return mapping | dict.fromkeys(missing, "")
+
+    def _report(self, preview, account, place, diff_csv=None):
         for notice in preview.notices:
             self.stdout.write(notice)
         if preview.crs:
             self.stdout.write("Koordinaten erkannt als " + values.CRS_NAMES[preview.crs])
-        counts = preview.counts
-        self.stdout.write(f"{counts['new']} neu, {counts['changed']} geändert, {counts['unchanged']} unverändert.")
+        if not preview.errors:
+            self.stdout.write(preview.sentence() + ".")
+            owners = access.can_see_private(account, place.pk)
+            rows = [diff.describe_row(row, owners) for row in preview.changes]
+            for line in diff.text_lines(rows):
+                self.stdout.write(line)
+            if diff_csv:
+                with open(diff_csv, "w", encoding="utf-8-sig", newline="") as target:
+                    diff.write_csv(target, rows)
+                self.stdout.write(f"Änderungen geschrieben: {diff_csv}")
         for line in preview.error_lines():
             self.stderr.write(line)

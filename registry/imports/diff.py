@@ -1,0 +1,84 @@
+"""The dry run's diff as people read it: one line per changed field of a unit, old → new, in German.
+
+The values come from staging.changes as machine text; this turns them into what the register shows
+(„120,5 m²“, „leer seit 01.03.2024“, „verschoben um 612 m“). Owner values are replaced by a neutral
+„geändert“ for anyone who may not see the unit's owner.
+"""
+
+import csv
+
+from registry.formats import german_number, spreadsheet_text
+from registry.units.categories import Category
+from registry.units.models import Floor
+from registry.units.vacancy import Status
+
+from . import values
+
+LABELS = {**values.LABELS, "location": "Standort", "owner_name": "Eigentümer", "owner_phone": "Telefon (Eigentümer)",
+          "owner_email": "E-Mail (Eigentümer)"}
+UNITS = {"floor_area": " m²", "sales_area": " m²", "frontage": " m", "asking_rent": " €/m²"}
+CHOICES = {"status": dict(Status.choices), "category": dict(Category.choices), "floor": dict(Floor.choices)}
+OWNER_FIELDS = {"owner_name", "owner_phone", "owner_email"}
+HIDDEN = "(geändert; nur für Berechtigte sichtbar)"
+CSV_HEADER = ["Zeile", "Einheit", "Adresse", "Feld", "bisher", "neu", "Abstand (m)"]
+
+
+def _date(value):
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def value_text(field, text):
+    """A machine value of `field` as the register shows it."""
+    if text is None or text == "":
+        return "–"
+    if field in UNITS:
+        return german_number(text, 2, strip_zeros=True) + UNITS[field]
+    if field in CHOICES:
+        return str(CHOICES[field].get(text, text))
+    if text in ("true", "false"):
+        return "ja" if text == "true" else "nein"
+    if field == "last_checked":
+        return "{2}.{1}.{0}".format(*text.split("-"))
+    return text
+
+
+def describe_row(row, owners_visible):
+    """{row, unit_id, address, field, label, old, new, metres} from a staging.fetch_changes tuple."""
+    n, unit_id, field, old, new, old_date, new_date, metres, street, house_number = row
+    return describe(n, unit_id, f"{street} {house_number}".strip(), field, old, new, old_date, new_date, metres,
+                    owners_visible)
+
+
+def describe(n, unit_id, address, field, old, new, old_date, new_date, metres, owners_visible):
+    if field == "location":
+        old_text, new_text = "bisheriger Standort", f"verschoben um {german_number(metres, 0)} m"
+    elif field == "status":
+        old_text = value_text(field, old) + (f" seit {_date(old_date)}" if old_date else "")
+        new_text = value_text(field, new) + (f" ab {_date(new_date)}" if new_date else "")
+    elif field in OWNER_FIELDS and not owners_visible:
+        old_text, new_text = ("–" if old is None else "bisheriger Eintrag"), HIDDEN
+    else:
+        old_text, new_text = value_text(field, old), value_text(field, new)
+    return {"row": n, "unit_id": unit_id, "address": address, "field": field, "label": LABELS.get(field, field),
+            "old": old_text, "new": new_text, "metres": metres}
+
+
+def text_lines(rows):
+    """The diff for a terminal: the unit once, then its changed fields."""
+    lines, current = [], None
+    for row in rows:
+        if row["row"] != current:
+            current = row["row"]
+            lines.append(f"Zeile {row['row']} · Einheit {row['unit_id']} · {row['address']}:")
+        lines.append(f"    {row['label']}: {row['old']} → {row['new']}")
+    return lines
+
+
+def write_csv(target, rows):
+    """The diff as a `;` CSV Excel opens (cells that could run as formulas are defused)."""
+    writer = csv.writer(target, delimiter=";")
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        metres = german_number(row["metres"], 1) if row["metres"] is not None else ""
+        writer.writerow([row["row"], row["unit_id"], spreadsheet_text(row["address"]), row["label"],
+                         spreadsheet_text(row["old"]), spreadsheet_text(row["new"]), metres])

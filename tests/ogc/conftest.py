@@ -1,0 +1,30 @@
+import base64
+
+import pytest
+from django.core.signals import request_started
+
+
+@pytest.fixture
+def basic(users):
+    """HTTP Basic headers for a demo user with a fresh API token as the password (test client only)."""
+    from registry.accounts.tokens import create_token
+
+    def headers(username):
+        token = create_token(users[username], "test")
+        value = base64.b64encode(f"{username}:{token}".encode()).decode()
+        return {"HTTP_AUTHORIZATION": f"Basic {value}"}
+    return headers
+
+
+@pytest.fixture
+def server_log():
+    """The query strings the (live) server received while the test ran: evidence of what clients pushed down."""
+    seen = []
+
+    def record(sender, environ=None, **kwargs):
+        if environ is not None:
+            seen.append((environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")))
+
+    request_started.connect(record, weak=False)
+    yield seen
+    request_started.disconnect(record)

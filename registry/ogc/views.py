@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from registry.accounts.tokens import token_from_header
 from registry.exports.views import ATTRIBUTION, ApiError, resolve, site_url
 from registry.places.models import Municipality
+from registry.units.filters import LIST_PARAMETERS, querystring
 
 from . import crs, openapi, pages, params
 from .queryables import CENTRE_PROPERTIES, json_schema, public_unit_properties, unit_properties
@@ -310,20 +311,13 @@ def feature_schema(request, name):
 
 def _page_links(request, name, query, matched, returned, first, last, more):
     base = f"{root(request)}/collections/{name}/items"
-    carried = request.GET.copy()
-    for key in ("f", "limit", "offset", "after", "before", "matched"):
-        carried.pop(key, None)
+    # everything asked except paging, through the one filter→query-string function (lists repeated)
+    carried = [key for key in request.GET if key not in ("f", "limit", "offset", "after", "before", "matched")]
 
     def href(fmt="json", **paging):
-        query_string = carried.copy()
-        query_string["limit"] = str(query.limit)
-        if matched is not None:
-            query_string["matched"] = str(matched)
-        for key, value in paging.items():
-            query_string[key] = str(value)
-        if fmt == "html":
-            query_string["f"] = "html"
-        return f"{base}?{query_string.urlencode()}"
+        query_string = querystring(request.GET, carried, LIST_PARAMETERS, limit=query.limit, matched=matched,
+                                   f="html" if fmt == "html" else None, **paging)
+        return f"{base}?{query_string}"
 
     current = {key: getattr(query, key) for key in ("offset", "after", "before") if getattr(query, key) is not None}
     links = [{"rel": "self", "type": GEOJSON, "title": _("diese Seite"), "href": href(**current)},

@@ -76,3 +76,51 @@ def units_visible_to(user, units=None):
     if role == OWNER:
         return units.filter(public | Q(owner_id__in=Owner.objects.filter(user=user).values("id")))
     return units.filter(public)
+
+
+def owners_visible_to(user, owners=None):
+    """Owner records (personal data) a user may see and pick: admin all; a city manager those with a
+    unit in, or recorded by, one of their municipalities; nobody else any."""
+    from registry.owners.models import Owner
+    from registry.units.models import Unit
+
+    owners = Owner.objects.all() if owners is None else owners
+    role = role_of(user)
+    if role == ADMIN:
+        return owners
+    if role != CITY_MANAGER:
+        return owners.none()
+    ids = managed_municipality_ids(user)
+    return owners.filter(
+        Q(id__in=Unit.objects.filter(municipality_id__in=ids, owner__isnull=False).values("owner_id"))
+        | Q(municipality_id__in=ids)
+    )
+
+
+# What a user may pick in a form (a foreign key, a raw id, an autocomplete) or change, per model:
+# the lookup from the model to its municipality. Models not listed are open only to admins.
+_SCOPE_PATHS = {
+    "units.unit": "municipality_id",
+    "units.occupancy": "unit__municipality_id",
+    "listings.listing": "unit__municipality_id",
+    "listings.listingphoto": "listing__unit__municipality_id",
+    "listings.inquiry": "listing__unit__municipality_id",
+    "places.towncentre": "municipality_id",
+    "places.municipality": "id",
+}
+
+
+def editable_by(user, queryset):
+    """The part of `queryset` a user may change or link to; the one rule the admin's forms use."""
+    role = role_of(user)
+    if role == ADMIN:
+        return queryset
+    if role != CITY_MANAGER:
+        return queryset.none()
+    label = queryset.model._meta.label_lower
+    if label == "owners.owner":
+        return owners_visible_to(user, queryset)
+    path = _SCOPE_PATHS.get(label)
+    if path is None:  # user accounts, groups, profiles, tokens: never a city manager's to pick
+        return queryset.none()
+    return queryset.filter(**{f"{path}__in": managed_municipality_ids(user)})

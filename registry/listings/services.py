@@ -9,12 +9,14 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from registry.accounts import access
 from registry.accounts.models import Role
 from registry.owners.models import Owner
 
@@ -76,14 +78,28 @@ def owner_of(user):
 
 
 @transaction.atomic
-def set_consent(owner, user, consented):
-    """Consent is a recorded act (who, when). Withdrawing it unpublishes every listing at once."""
-    owner.consent = Owner.Consent.CONSENTED if consented else Owner.Consent.REFUSED
-    owner.consent_date = timezone.localdate() if consented else None
+def record_consent(owner, user, consent, evidence, on_date=None):
+    """Every change of an owner's consent: who, when, and how it is documented (the evidence note).
+
+    Anything but "consented" unpublishes the owner's listings at once.
+    """
+    if consent not in Owner.Consent.values:
+        raise ValidationError({"consent": _("Unbekannter Stand der Einwilligung.")})
+    if not str(evidence or "").strip():
+        raise ValidationError({"consent_evidence": _("Bitte angeben, wie die Einwilligung nachgewiesen ist.")})
+    owner.consent = consent
+    owner.consent_date = (on_date or timezone.localdate()) if consent == Owner.Consent.CONSENTED else None
+    owner.consent_evidence = str(evidence).strip()
     owner.consent_recorded_by, owner.consent_recorded_at = user, timezone.now()
     owner.save()
-    if not consented:
+    if consent != Owner.Consent.CONSENTED:
         Listing.objects.filter(unit__owner=owner).update(published=False)
+
+
+def set_consent(owner, user, consented):
+    """The owner's own declaration in the owner area."""
+    record_consent(owner, user, Owner.Consent.CONSENTED if consented else Owner.Consent.REFUSED,
+                   _("Vom Eigentümer selbst im Eigentümerbereich erklärt."))
 
 
 def add_photo(listing, upload):
@@ -95,17 +111,47 @@ def add_photo(listing, upload):
     return photo
 
 
-@transaction.atomic
-def invite_owner(owner, request):
-    """Create (or reuse) the owner's account and mail a one-time link to set a password."""
-    if not owner.email:
-        raise ValidationError(_("Für %(owner)s ist keine E-Mail-Adresse hinterlegt.") % {"owner": owner})
+def _invitable_account(owner):
+    """The account an invitation may set a password for, or a German refusal.
+
+    Only an owner account nobody has used yet: never a staff, admin or city manager account, never one
+    found by the e-mail address a city manager typed, never one with a password already set (the owner
+    resets that himself). Otherwise a city manager could mail himself a link for any account.
+    """
     User = get_user_model()
-    user = owner.user or User.objects.filter(username=owner.email).first()
+    email = owner.email.strip()
+    taken = User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email))
+    user = owner.user
     if user is None:
-        user = User(username=owner.email, email=owner.email)
+        if taken.exists():
+            raise ValidationError(_("Für %(email)s gibt es schon ein Konto; eine Einladung ist nicht möglich. "
+                                    "Bitte wenden Sie sich an die Administration.") % {"email": email})
+        user = User(username=email, email=email)
         user.set_unusable_password()
         user.save()
+        return user
+    if user.is_staff or user.is_superuser or user.groups.exclude(name=Role.OWNER).exists():
+        raise ValidationError(_("Das Konto von %(owner)s ist kein Eigentümerkonto; eine Einladung ist nicht "
+                                "möglich.") % {"owner": owner})
+    if user.has_usable_password():
+        raise ValidationError(_("%(owner)s hat bereits einen Zugang. Ein neues Passwort setzt der Eigentümer "
+                                "selbst über „Passwort vergessen“.") % {"owner": owner})
+    if taken.exclude(pk=user.pk).exists():
+        raise ValidationError(_("Für %(email)s gibt es schon ein anderes Konto; eine Einladung ist nicht möglich.")
+                              % {"email": email})
+    user.username = user.email = email  # not used yet: the link goes to the address on file now
+    user.save(update_fields=["username", "email"])
+    return user
+
+
+@transaction.atomic
+def invite_owner(owner, request):
+    """Create the owner's account (or reuse one never used) and mail a one-time link to set a password."""
+    if not access.owners_visible_to(request.user).filter(pk=owner.pk).exists():
+        raise PermissionDenied(_("Sie dürfen nur Eigentümer Ihrer eigenen Gemeinden einladen."))
+    if not owner.email:
+        raise ValidationError(_("Für %(owner)s ist keine E-Mail-Adresse hinterlegt.") % {"owner": owner})
+    user = _invitable_account(owner)
     user.groups.add(Group.objects.get(name=Role.OWNER))
     owner.user = user
     owner.save(update_fields=["user"])

@@ -39,6 +39,16 @@ class Owner(models.Model):
         verbose_name=_("Einwilligung erfasst von"),
     )
     consent_recorded_at = models.DateTimeField(_("Einwilligung erfasst am"), null=True, blank=True)
+    consent_evidence = models.TextField(
+        _("Nachweis der Einwilligung"), blank=True,
+        help_text=_("Wie die Erklärung vorliegt, z. B. „schriftlich vom 3.5.2026, Akte 12/26“."),
+    )
+    # The town that recorded the owner. Scopes an owner who has no unit yet to that town's managers;
+    # owners with units are in the scope of the units' towns.
+    municipality = models.ForeignKey(
+        "places.Municipality", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("erfasst von Gemeinde"),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -32,6 +32,13 @@ class StaleEdit(Exception):
         )
 
 
+def _check_owner(user, fields):
+    """An owner record is linked only by someone who may see it (else: a way to read others' contacts)."""
+    owner = fields.get("owner")
+    if owner is not None and not access.owners_visible_to(user).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": _("Diesen Eigentümer gibt es in Ihren Gemeinden nicht.")})
+
+
 def _validated(unit, exclude=()):
     unit.full_clean(exclude=["municipality", "centre", *exclude], validate_constraints=False)
     return unit
@@ -52,6 +59,7 @@ def create_unit(user, *, status=Status.OCCUPIED, since=None, note="", **fields):
         raise ValidationError({"status": _("Unbekannter Status „%(status)s“.") % {"status": status}})
     since = since or timezone.localdate()
     _check_date(since, "since")
+    _check_owner(user, fields)
     unit = _validated(Unit(**fields))
     access.require_edit(user, unit.municipality.id)
     unit.created_by = unit.updated_by = user
@@ -88,6 +96,7 @@ def update_unit(user, unit_id, version, **changes):
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Unbekannte Felder: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    _check_owner(user, changes)
     unit = _lock(user, unit_id, version)
     for field, value in changes.items():
         setattr(unit, field, value)

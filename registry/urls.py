@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/map/units.json", map_views.map_units, name="map-units"),
     path("api/map/municipalities.geojson", map_views.municipality_outlines, name="map-municipalities"),
     path("api/units/", include("registry.units.urls")),
+    path("begehung/", include("registry.units.walk_urls")),
     path("api/", include("registry.exports.urls")),
     path("ogc/", include("registry.ogc.urls")),
     path("health/", ops_views.health, name="health"),  # answered by ops.middleware; here for reverse()

@@ -2,7 +2,8 @@
 
 Parameters (stable, see README): status, category, municipality (AGS), centre
 (slug), min_area, max_area (floor area, m²), vacant_since_before (date), bbox
-(minLon,minLat,maxLon,maxLat), q (address text). Lists may be given
+(minLon,minLat,maxLon,maxLat), q (address text), checked_before (date: units last
+checked before it, or never — due for re-verification). Lists may be given
 comma-separated or repeated. Errors name the parameter, in German.
 """
 
@@ -11,6 +12,7 @@ import re
 from django import forms
 from django.utils.http import urlencode
 from django.contrib.gis.geos import Polygon
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.parsing import GermanDateField, GermanDecimalField
@@ -20,7 +22,7 @@ from .categories import Category
 from .vacancy import Status
 
 PARAMETERS = ("status", "category", "municipality", "centre", "min_area", "max_area",
-              "vacant_since_before", "bbox", "q")
+              "vacant_since_before", "bbox", "q", "checked_before")
 LIST_PARAMETERS = ("status", "category", "municipality", "centre")
 
 
@@ -105,6 +107,7 @@ class UnitFilter(forms.Form):
     vacant_since_before = GermanDateField(required=False, label=_("leer seit vor dem"))
     bbox = BBoxField(required=False, label=_("Kartenausschnitt"))
     q = forms.CharField(required=False, max_length=100, label=_("Adresse"))
+    checked_before = GermanDateField(required=False, label=_("zuletzt geprüft vor dem"))
 
     def __init__(self, data=None, **kwargs):
         if data is not None and hasattr(data, "getlist"):
@@ -148,6 +151,9 @@ class UnitFilter(forms.Form):
             units = units.filter(location__bboverlaps=data["bbox"])
         if data.get("q"):
             units = units.filter(street__icontains=data["q"])
+        if data.get("checked_before"):
+            # never checked is the most overdue of all
+            units = units.filter(Q(last_checked__lt=data["checked_before"]) | Q(last_checked__isnull=True))
         return units
 
     def error_json(self):

@@ -28,3 +28,15 @@ def server_log():
     request_started.connect(record, weak=False)
     yield seen
     request_started.disconnect(record)
+
+
+@pytest.fixture
+def committed_token(committed, users):
+    """A token the live server thread can see (committed), removed afterwards."""
+    from registry.accounts.tokens import PREFIX, _digest
+
+    token = PREFIX + "ogc-test-token-" + "x" * 20
+    committed("INSERT INTO accounts_apitoken (user_id, name, prefix, digest, created_at) "
+              "VALUES (%s, 'GDAL', %s, %s, now())", [users["analyst"].pk, token[:10], _digest(token)])
+    yield token
+    committed("DELETE FROM accounts_apitoken WHERE digest = %s", [_digest(token)])

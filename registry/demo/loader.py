@@ -19,7 +19,7 @@ from registry.units.categories import Category
 from registry.units.models import Floor, Occupancy, Unit
 from registry.units.vacancy import Status
 
-from . import histories, people, shapes
+from . import histories, people, requests, shapes
 from .towns import towns
 
 SEED = 20260101
@@ -39,6 +39,7 @@ def _geos(shape):
 
 
 def remove_demo_data():
+    requests.remove_demo_requests()
     Listing.objects.filter(unit__external_id__startswith=DEMO_PREFIX).delete()
     Unit.objects.filter(external_id__startswith=DEMO_PREFIX).delete()
     demo_owner = None
@@ -184,4 +185,5 @@ def load_demo():
     Owner.objects.filter(user=accounts["eigentuemer"]).update(user=None)
     weimar.unit.owner.user = accounts["eigentuemer"]
     weimar.unit.owner.save(update_fields=["user"])
-    return {"centres": len(centres), "units": len(units), "listings": len(listings)}
+    demand = requests.load_requests(accounts["admin"], today)
+    return {"centres": len(centres), "units": len(units), "listings": len(listings), **demand}

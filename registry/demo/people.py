@@ -22,6 +22,7 @@ DEMO_ACCOUNTS = {
     "admin": {"superuser": True},
     "stadt-erfurt": {"role": Role.CITY_MANAGER, "municipalities": ["16051000"]},
     "stadt-jena": {"role": Role.CITY_MANAGER, "municipalities": ["16053000"]},
+    "stadt-weimar": {"role": Role.CITY_MANAGER, "municipalities": ["16055000"]},
     "analyst": {"role": Role.ANALYST},
     "eigentuemer": {"role": Role.OWNER},
 }

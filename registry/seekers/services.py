@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.accounts import access
+from registry.listings.models import Listing
 from registry.listings.services import refuse_flood
 from registry.units import services as unit_services
 from registry.units.vacancy import Status
@@ -232,7 +233,8 @@ def propose(user, space_request, unit, note=""):
 @transaction.atomic
 def record_outcome(user, proposal, outcome, on_date=None, reason="", note=""):
     """A step in the proposal's timeline. „vermietet“ closes the request as erfüllt with this unit and records the
-    let in the unit's own history (status „vermietet, noch nicht eröffnet“), so the statistics count the re-let."""
+    let in the unit's own history (status „vermietet, noch nicht eröffnet“), so the statistics count the re-let, and
+    takes the unit's listing off the public pages."""
     access.require_edit(user, proposal.unit.municipality_id)
     on_date = on_date or timezone.localdate()
     if outcome not in Proposal.Outcome.values:
@@ -255,6 +257,7 @@ def record_outcome(user, proposal, outcome, on_date=None, reason="", note=""):
         if unit.status != Status.LET_NOT_OPEN:
             unit_services.change_status(user, unit.pk, unit.version, Status.LET_NOT_OPEN, on_date=on_date,
                                         note=_("vermietet über Vorschlag zu Gesuch %(id)s") % {"id": proposal.request_id})
+        Listing.objects.filter(unit=unit).update(published=False)  # let: no longer on offer
         SpaceRequest.objects.filter(pk=proposal.request_id).update(
             state=SpaceRequest.State.FULFILLED, fulfilled_unit=unit, closed_at=timezone.now(),
             updated_at=timezone.now())

@@ -68,10 +68,10 @@ def test_staff_entry_is_scoped_and_active_at_once(client, users):
             "centres": [TownCentre.objects.get(slug="erfurt-altstadt").pk]}
     refused = client.post("/gesuche/verwaltung/neu/", data)
     assert refused.status_code == 400 and "nur Gesuche für Ihre eigenen Gemeinden" in refused.content.decode()
-    assert not SpaceRequest.objects.exists()
+    assert not SpaceRequest.objects.filter(source="staff").exists()
     data["centres"] = [TownCentre.objects.get(slug="jena-innenstadt").pk]
     response = client.post("/gesuche/verwaltung/neu/", data)
     assert response.status_code == 302
-    space_request = SpaceRequest.objects.get()
+    space_request = SpaceRequest.objects.get(source="staff")
     assert space_request.state == "active" and space_request.source == "staff"
     assert space_request.created_by == users["stadt-jena"] and space_request.consent_contact

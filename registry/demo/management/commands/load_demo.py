@@ -13,5 +13,5 @@ class Command(BaseCommand):
         counts = load_demo()
         self.stdout.write(
             f"Demodaten geladen: {counts['centres']} Innenstädte, {counts['units']} Einheiten, "
-            f"{counts['listings']} Angebote in {time.monotonic() - started:.1f} s."
+            f"{counts['listings']} Angebote, {counts['requests']} Flächengesuche in {time.monotonic() - started:.1f} s."
         )

@@ -42,3 +42,6 @@ urlpatterns = [
     # photos: public ones for everyone, others only for who may see the unit (listings.files)
     path("media/<path:path>", photo_file, name="media"),
 ]
+
+# a database outage answers 503 + Retry-After, any other error Django's 500 (ops.views)
+handler500 = "registry.ops.views.server_error"

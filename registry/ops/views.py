@@ -1,11 +1,14 @@
 """Operations: the health check for the container and load balancer, throttled password resets."""
 
+import sys
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from . import throttle
@@ -39,3 +42,18 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
                              "einer Stunde erneut."),
             }, status=429)
         return super().form_valid(form)
+
+
+def server_error(request):
+    """handler500: while the database is unreachable (restart, failover) say so with a 503 and
+    Retry-After instead of a 500 — clients and monitoring can tell an outage from a bug. Plain HTML,
+    no template: rendering base.html would need the database again."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(
+            "<!doctype html><html lang=de><meta charset=utf-8><title>Kurz nicht erreichbar</title>"
+            "<h1>Kurz nicht erreichbar</h1><p>Die Datenbank des Leerstandsregisters startet gerade neu. "
+            "Bitte versuchen Sie es in einigen Sekunden erneut.</p></html>", status=503)
+        response["Retry-After"] = "5"
+        return response
+    return defaults.server_error(request)

@@ -7,9 +7,10 @@ import re
 import pytest
 from PIL import Image
 
-from .production import Server, collectstatic, database_url, get, production_env
+from .production import Server, database_url, get, production_env
 
-pytestmark = pytest.mark.slow
+# django_db: the test database holding the demo must exist; the server reads it, committed
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def _jpeg():
@@ -18,33 +19,54 @@ def _jpeg():
     return buffer.getvalue()
 
 
+def committed(function):
+    """Runs ORM code in a thread of its own: its own connection, outside the test's transaction,
+    committed at once, so the server process sees the result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def run():
+        try:
+            return function()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
+
+
 @pytest.fixture
-def photos(django_db_setup, django_db_blocker, tmp_path):
+def photos(tmp_path):
     """A photo on a published listing and one on a listing that is not public, as files in MEDIA_ROOT."""
     from registry.listings.models import Listing, ListingPhoto
     from registry.units.models import Unit
 
-    with django_db_blocker.unblock():
+    def cleanup():
+        ListingPhoto.objects.filter(image__in=["listings/2026/oeffentlich.jpg", "listings/2026/intern.jpg"]).delete()
+        Listing.objects.filter(slug="nicht-veroeffentlicht-smoke").delete()
+
+    def make():
+        cleanup()  # what an interrupted earlier run may have left
         public = Listing.objects.public().order_by("pk").first()
         hidden = Listing.objects.create(unit=Unit.objects.filter(listing__isnull=True).order_by("pk").first(),
                                         slug="nicht-veroeffentlicht-smoke", title="Intern", published=False)
-        made = []
         for listing, name in [(public, "oeffentlich"), (hidden, "intern")]:
-            for path in (f"listings/2026/{name}.jpg", f"listings/2026/thumbs/{name}.jpg"):
-                (tmp_path / "media" / path).parent.mkdir(parents=True, exist_ok=True)
-                (tmp_path / "media" / path).write_bytes(_jpeg())
-            made.append(ListingPhoto.objects.create(listing=listing, image=f"listings/2026/{name}.jpg",
-                                                    thumbnail=f"listings/2026/thumbs/{name}.jpg"))
-    yield public
-    with django_db_blocker.unblock():
-        ListingPhoto.objects.filter(pk__in=[photo.pk for photo in made]).delete()
-        hidden.delete()
+            ListingPhoto.objects.create(listing=listing, image=f"listings/2026/{name}.jpg",
+                                        thumbnail=f"listings/2026/thumbs/{name}.jpg")
+        return public
+
+    for name in ("oeffentlich", "intern"):
+        for path in (f"listings/2026/{name}.jpg", f"listings/2026/thumbs/{name}.jpg"):
+            (tmp_path / "media" / path).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / "media" / path).write_bytes(_jpeg())
+    yield committed(make)
+    committed(cleanup)
 
 
-def test_production_settings_serve_pages_static_files_and_photos(tmp_path, photos):
-    env = production_env(tmp_path, database_url())
-    collectstatic(env)
-    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+def test_production_settings_serve_pages_static_files_and_photos(tmp_path, photos, static_root):
+    env = production_env(tmp_path, database_url(), static_root)
+    manifest = (static_root / "staticfiles.json").read_text()
     assert "vendor/chartjs/chart.umd.min.js" in manifest
     server = Server(env)
     try:

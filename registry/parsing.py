@@ -19,7 +19,8 @@ _GROUPED = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")  # 1.250 and 1.250,5
 _GROUPED_SPACE = re.compile(r"-?\d{1,3}( \d{3})+(,\d+)?")  # 1 250,5 (thin or normal space)
 _COMMA_DECIMAL = re.compile(r"-?\d+(,\d+)?")
 _POINT_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
-MAX_DIGITS = 15
+# a double written out in full (Excel, GIS: „11,02640603855515“) has up to 17 significant digits
+MAX_DIGITS = 17
 
 
 def parse_number(text):

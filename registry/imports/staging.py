@@ -28,8 +28,8 @@ UNIT_FIELDS = ("external_id", "name", "street", "house_number", "postcode", "tow
                "internal_note")
 OTHER_FIELDS = {"status": "text", "vacant_since": "date", "owner_name": "varchar(200)",
                 "owner_phone": "varchar(40)", "owner_email": "varchar(254)", "x": "float8", "y": "float8"}
-TABLES = ("import_raw", "import_decoded", "import_rows", "import_matches", "import_changes", "import_new", "import_status",
-          "import_owners", "import_owner_rows", "import_owner_records")
+TABLES = ("import_raw", "import_decoded", "import_rows", "import_matches", "import_changes", "import_new",
+          "import_status", "import_owners", "import_owner_rows", "import_owner_records")
 PROGRESS_EVERY = 5000
 
 

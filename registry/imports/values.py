@@ -24,7 +24,8 @@ def normalise_header(name):
 
 # field → header spellings (normalised, after units and qualifiers are taken off: see recognise_header)
 FIELDS = {
-    "external_id": ["objektnr", "objektnummer", "externeid", "externalid", "lfdnr", "objektid"],
+    "external_id": ["objektnr", "objektnummer", "externeid", "externalid", "lfdnr", "objektid", "propertyid",
+                    "objectid", "unitid"],
     "name": ["name", "bezeichnung", "geschaeft", "mieter", "objektname"],
     "street": ["strasse", "str", "street", "adresse", "anschrift", "strassenname"],
     "house_number": ["hausnr", "hausnummer", "hnr", "nr", "housenumber", "number", "hsnr"],
@@ -33,7 +34,7 @@ FIELDS = {
     "floor": ["geschoss", "etage", "floor", "lage", "stockwerk", "ebene", "lagegebaeude", "level"],
     "floor_area": ["nutzflaeche", "flaeche", "nf", "floorarea", "area", "gesamtflaeche", "mietflaeche", "groesse",
                    "size"],
-    "sales_area": ["verkaufsflaeche", "vkf", "salesarea", "vk", "ladenflaeche"],
+    "sales_area": ["verkaufsflaeche", "vkf", "salesarea", "vk", "vkflaeche", "ladenflaeche"],
     "frontage": ["schaufensterfront", "schaufenster", "front", "frontage", "schaufensterlaenge", "fensterfront"],
     "step_free": ["barrierefrei", "stepfree", "barrierefreiheit", "stufenlos", "wheelchair", "accessible"],
     "listed_building": ["denkmalschutz", "denkmal", "listed", "listedbuilding", "baudenkmal"],
@@ -42,14 +43,16 @@ FIELDS = {
     "status": ["status", "zustand", "leerstand", "leerstandsstatus", "vacancy"],
     "vacant_since": ["leerseit", "leerstandseit", "vacantsince", "seit", "leerstandsbeginn", "leerab"],
     "asking_rent": ["miete", "kaltmiete", "mieteproqm", "rent", "askingrent", "nettokaltmiete", "mietpreis"],
-    "last_checked": ["geprueft", "zuletztgeprueft", "stand", "checked", "lastchecked", "geprueftam", "erhebungsdatum", "erfassungsdatum",
+    "last_checked": ["geprueft", "zuletztgeprueft", "stand", "checked", "lastchecked", "geprueftam", "erhebungsdatum",
+                     "erfassungsdatum",
                      "erfasstam", "datum", "begehung"],
     "owner_name": ["eigentuemer", "eigentuemerin", "owner", "ansprechpartner", "vermieter", "kontakt"],
     "owner_phone": ["telefon", "tel", "phone", "telefonnummer", "telnr", "mobil", "handy"],
     "owner_email": ["email", "mail", "emailadresse", "epost"],
     "internal_note": ["bemerkung", "bemerkungen", "notiz", "notizen", "kommentar", "kommentare", "intern",
                       "anmerkung", "anmerkungen", "hinweis", "hinweise", "note", "notes", "comment", "remarks"],
-    "x": ["rechtswert", "rw", "x", "lon", "lng", "laenge", "longitude", "ostwert", "easting", "xkoordinate", "laengengrad"],
+    "x": ["rechtswert", "rw", "x", "lon", "lng", "laenge", "longitude", "ostwert", "easting", "xkoordinate",
+          "laengengrad"],
     "y": ["hochwert", "hw", "y", "lat", "breite", "latitude", "nordwert", "northing", "ykoordinate", "breitengrad"],
 }
 _SPELLINGS = {spelling: field for field, spellings in reversed(FIELDS.items()) for spelling in spellings}
@@ -66,7 +69,8 @@ UNIT_NAMES = {"floor_area": "m²", "sales_area": "m²", "frontage": "m", "asking
 _QUALIFIERS = {"zuletzt", "letzte", "letzter", "intern", "interne", "interner", "aktuell", "aktuelle", "aktueller",
                "ca", "gesamt", "in", "pro", "je", "per", "des", "der", "die", "das", "vom", "von", "zum", "am", "im",
                "optional", "freiwillig", "falls", "bekannt", "ja", "nein", "janein", "jn", "of", "the", "tt", "mm",
-               "jjjj", "ttmmjjjj", "datum"}
+               "jjjj", "ttmmjjjj", "datum", "etrs89", "etrs", "utm", "utm32", "utm32n", "zone", "wgs84", "wgs",
+               "epsg", "25832", "4326", "grad", "dezimal", "dezimalgrad"}
 # The person a column is about: "Telefon Eigentümer", "E-Mail des Eigentümers", "Name Ansprechpartner"
 _OWNER_WORDS = {"eigentuemer", "eigentuemers", "eigentuemerin", "eigentuemern", "ansprechpartner", "ansprechpartnerin",
                 "kontakt", "owner", "owners", "vermieter", "vermieterin"}

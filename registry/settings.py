@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "registry.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -211,6 +212,9 @@ BOUNDARY_ATTRIBUTION = "© GeoBasis-DE / BKG 2016 (dl-de/by-2-0)"
 # (private: outside MEDIA_ROOT). Jobs run in `manage.py db_worker` (django-tasks-db, our own database).
 IMPORT_MAX_MB = int(os.environ.get("IMPORT_MAX_MB", "50"))
 IMPORT_UPLOADS = Path(os.environ.get("IMPORT_UPLOADS", BASE_DIR / "var" / "imports"))
+# Uploaded files (photos; import files get 0600 in imports.views) are not world-readable: the app serves them.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # Inquiries hold seekers' names and contacts: deleted this many months after they arrived
 # (by `manage.py housekeeping`, which setup.sh run and docker compose keep running).
 INQUIRY_RETENTION_MONTHS = int(os.environ.get("INQUIRY_RETENTION_MONTHS", "12"))

@@ -1,6 +1,7 @@
 """Web import for city managers: upload → column mapping → dry run (a background job) → import (another) → undo."""
 
 import csv
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -53,8 +54,8 @@ def upload(request):
         path = folder / Path(incoming.name).name
         try:
             check_size(incoming.size)
-            folder.mkdir(parents=True)
-            with open(path, "wb") as target:
+            folder.mkdir(parents=True, mode=0o700)  # owners' data: readable by the app's user only
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as target:
                 for chunk in incoming.chunks():
                     target.write(chunk)
             table = read(path)

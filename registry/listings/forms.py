@@ -1,5 +1,8 @@
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+from registry.parsing import GermanDecimalField
 
 from .models import Inquiry, Listing
 
@@ -28,3 +31,18 @@ class ListingForm(forms.ModelForm):
         localized_fields = ["rent"]  # „9,50“ as Germans type it
         widgets = {"available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "description": forms.Textarea(attrs={"rows": 6})}
+
+
+class ListingFilter(forms.Form):
+    """The filters of /angebote/, read with the one German number parser; a bad value is a 400 naming it."""
+
+    centre = forms.CharField(required=False, max_length=120, label=_("Innenstadt"), validators=[
+        RegexValidator(r"^[-a-z0-9]*$", _("Das ist kein Kurzname einer Innenstadt."))])
+    category = forms.CharField(required=False, max_length=20, label=_("Nutzung"))
+    min_area = GermanDecimalField(required=False, min_value=0, label=_("Fläche ab (m²)"))
+    max_rent = GermanDecimalField(required=False, min_value=0, label=_("Miete bis (€/m²)"))
+
+    def errors_named(self):
+        """„Fläche ab (m²): „NaN“ ist keine Zahl.“ – each error with the label of its field."""
+        return [f"{self.fields[name].label}: {message}" for name, messages in self.errors.items()
+                for message in messages]

@@ -13,7 +13,7 @@ from registry.units.filters import querystring
 from registry.units.vacancy import vacancy_rate, vacant_q
 
 from . import services
-from .forms import InquiryForm
+from .forms import InquiryForm, ListingFilter
 from .models import Listing
 from .poster import make_poster
 
@@ -36,17 +36,18 @@ def public_listings():
 
 def listing_list(request):
     listings = public_listings()
-    centre, use = request.GET.get("centre", ""), request.GET.get("category", "")
+    filters = ListingFilter(request.GET)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    centre, use = wanted.get("centre", ""), wanted.get("category", "")
     if centre:
         listings = listings.filter(unit__centre__slug=centre)
     if use in Category.values:  # the last use: a fitted café is found by someone looking for one
         listings = listings.filter(unit__category=use)
-    try:
-        if request.GET.get("min_area"):
-            listings = listings.filter(unit__floor_area__gte=float(request.GET["min_area"].replace(",", ".")))
-        if request.GET.get("max_rent"):
-            listings = listings.filter(rent__lte=float(request.GET["max_rent"].replace(",", ".")))
-    except ValueError:
+    if wanted.get("min_area") is not None:
+        listings = listings.filter(unit__floor_area__gte=wanted["min_area"])
+    if wanted.get("max_rent") is not None:
+        listings = listings.filter(rent__lte=wanted["max_rent"])
+    if filters.errors:
         listings = listings.none()
     page = Paginator(listings.order_by("-published_at", "-id"), 20).get_page(request.GET.get("seite"))
     centres = TownCentre.objects.filter(units__listing__in=Listing.objects.public()).distinct().order_by("name")
@@ -60,7 +61,9 @@ def listing_list(request):
         if page.has_next() else "",
     }
     return render(request, "listings/list.html", {"page": page, "centres": centres, "centre": centre, "use": use,
-                                                  "categories": Category.choices, "markers": markers, **pages})
+                                                  "categories": Category.choices, "markers": markers,
+                                                  "filter_errors": filters.errors_named(), **pages},
+                  status=400 if filters.errors else 200)
 
 
 def listing_detail(request, slug):

@@ -7,7 +7,6 @@ check, validation, locking and who/when all live in services.py.
 
 import datetime
 import json
-from decimal import Decimal, InvalidOperation
 from functools import wraps
 
 from django.contrib.gis.geos import Point
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry.accounts import access
+from registry.parsing import parse_number
 
 from . import services
 from .models import Unit
@@ -53,8 +53,17 @@ def _number(value):
     return None if value is None else float(value)
 
 
+def _label(field):
+    return str(Unit._meta.get_field(field).verbose_name)
+
+
+# The documented spellings of a yes/no field: JSON true/false, or null/"" for "unknown". Anything else
+# ("nein" was stored as true) is refused.
+BOOLEANS = {True: True, False: False, None: None, "": None}
+
+
 def _parse(data):
-    """Form-ish JSON → model values, with German errors per field."""
+    """Form-ish JSON → model values, with German errors per field naming its label."""
     values, errors = {}, {}
     for field in NUMBER_FIELDS:
         if field in data:
@@ -63,24 +72,46 @@ def _parse(data):
                 values[field] = None
                 continue
             try:
-                values[field] = Decimal(str(raw).replace(",", "."))
-            except InvalidOperation:
-                errors[field] = [_("„%(value)s“ ist keine Zahl.") % {"value": raw}]
+                values[field] = parse_number(raw)
+            except ValueError as error:
+                errors[field] = [f"{_label(field)}: {error}"]
     for field in TEXT_FIELDS:
         if field in data:
             values[field] = str(data[field] or "").strip()
     for field in BOOL_FIELDS:
         if field in data:
-            values[field] = None if data[field] in ("", None) else bool(data[field])
+            raw = data[field]
+            if isinstance(raw, bool) or raw in ("", None):
+                values[field] = BOOLEANS[raw]
+            else:
+                errors[field] = [_("%(label)s: bitte true, false oder null angeben (nicht „%(value)s“).")
+                                 % {"label": _label(field), "value": str(raw)[:40]}]
     if "location" in data:
         try:
-            lon, lat = (float(c) for c in data["location"])
+            lon, lat = (float(parse_number(c)) for c in data["location"])
             values["location"] = Point(lon, lat, srid=4326)
         except (TypeError, ValueError):
             errors["location"] = [_("Der Standort braucht Länge und Breite.")]
     if errors:
         raise BadInput(errors)
     return values
+
+
+def _refuse_control_characters(data, path=""):
+    """NUL cannot be stored in PostgreSQL text (it was a 500); no control character belongs in a register."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_control_characters(value, key if not path else path)
+    elif isinstance(data, list):
+        for value in data:
+            _refuse_control_characters(value, path)
+    elif isinstance(data, str) and "\x00" in data:
+        raise BadInput({path or "__all__": [_("%(field)s: das Feld enthält ein unzulässiges Steuerzeichen (NUL).")
+                                            % {"field": path or _("Anfrage")}]})
+
+
+def _no_constant(name):
+    raise ValueError(name)  # NaN, Infinity, -Infinity are not JSON and not a register value
 
 
 def _date(value, field):
@@ -93,8 +124,11 @@ def _date(value, field):
 
 
 def _version(data):
+    value = data.get("version")
+    if isinstance(value, bool) or not isinstance(value, (int, str)):  # 1e309 arrives as float('inf')
+        value = None
     try:
-        return int(data["version"])
+        return int(value)
     except (KeyError, TypeError, ValueError):
         raise BadInput({"version": [_("Die Version der Einheit fehlt.")]}) from None
 
@@ -107,12 +141,13 @@ def write_endpoint(view):
         if not request.user.is_authenticated:
             return JsonResponse({"error": _("Bitte melden Sie sich an.")}, status=401)
         try:
-            data = json.loads(request.body or b"{}")
+            data = json.loads(request.body or b"{}", parse_constant=_no_constant)
             if not isinstance(data, dict):
                 raise ValueError
         except ValueError:
             return JsonResponse({"error": _("Die Anfrage ist kein gültiges JSON-Objekt.")}, status=400)
         try:
+            _refuse_control_characters(data)
             unit = view(request, data, *args, **kwargs)
         except PermissionDenied as denied:
             return JsonResponse({"error": str(denied) or _("Keine Berechtigung.")}, status=403)

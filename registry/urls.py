@@ -8,6 +8,7 @@ from registry.listings.views import ListingSitemap
 from registry.ops import views as ops_views
 
 from registry.maps import views as map_views
+from registry.seekers import api as seeker_api
 from registry.seekers import views as seeker_views
 from registry.stats import urls as stats_urls
 
@@ -36,6 +37,8 @@ urlpatterns = [
     path("api/map/municipalities.geojson", map_views.municipality_outlines, name="map-municipalities"),
     path("api/units/", include("registry.units.urls")),
     path("begehung/", include("registry.units.walk_urls")),
+    path("api/requests.csv", seeker_api.requests_csv, name="requests-csv"),
+    path("api/requests.geojson", seeker_api.requests_geojson, name="requests-geojson"),
     path("api/", include("registry.exports.urls")),
     path("ogc/", include("registry.ogc.urls")),
     path("health/", ops_views.health, name="health"),  # answered by ops.middleware; here for reverse()

@@ -68,7 +68,8 @@ def upload(request):
             if not any(suggested.values()):
                 error = engine.no_headers_message(table.columns)
                 shutil.rmtree(folder, ignore_errors=True)
-            elif not values.unmapped(table.columns, suggested) and _certain(table.columns, suggested):
+            elif not values.unmapped(table.columns, suggested) and _certain(table.columns,
+                                                                            preset.mapping if preset else {}):
                 # every column known for certain (the template, a town's usual file): no mapping step
                 return _start_check(request, municipality, str(path), incoming.name, suggested)
             else:
@@ -89,9 +90,10 @@ def upload(request):
                   status=400 if error else 200)
 
 
-def _certain(columns, mapping):
-    """True when the town's preset or the rules (not a fuzzy guess) recognised every column."""
-    return all(found.score == 100 for found in values.recognise(columns, mapping).values())
+def _certain(columns, preset):
+    """True when the town's preset or the rules recognised every column; a fuzzy guess is shown first."""
+    return all(column in preset or column in values.REGISTER_OUTPUTS or values.recognise_header(column).score == 100
+               for column in columns)
 
 
 def _start_check(request, municipality, path, name, mapping):
@@ -116,7 +118,6 @@ def mapping(request):
         messages.error(request, "Die hochgeladene Datei ist nicht mehr vorhanden; bitte erneut hochladen.")
         return redirect("imports:upload")
     table = read(state["path"])
-    recognised = values.recognise(table.columns, state["mapping"])
     missing = []
     if request.method == "POST":
         # "" = not chosen yet (refused), IGNORE = left out on purpose (recorded in the preset as "")
@@ -140,7 +141,7 @@ def mapping(request):
     columns = []
     for index, column in enumerate(table.columns):
         chosen = state["mapping"].get(column)
-        guess = recognised[column]
+        guess = values.recognise_header(column)  # what the header itself says, with its score
         columns.append({
             "index": index, "name": column, "samples": [row.get(column, "") for row in samples],
             "chosen": IGNORE if chosen == "" else (chosen or ""), "unmapped": chosen is None,

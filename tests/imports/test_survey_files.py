@@ -16,7 +16,7 @@ from django.core.management import CommandError
 from pyproj import Transformer
 
 from registry.imports import engine, values
-from registry.imports.models import ImportBatch
+from registry.imports.models import ImportBatch, MappingPreset
 from registry.imports.readers import read
 from registry.places.models import Municipality
 from registry.units.models import Unit
@@ -181,10 +181,16 @@ def test_extra_columns_stop_the_command_until_ignored_on_purpose(tmp_path, capsy
     assert not Unit.objects.filter(street="Fotogasse").exists() and not ImportBatch.objects.exists()
     with pytest.raises(CommandError, match="nicht übernommen|weder zugeordnet"):
         run(path, "--ignore", "Foto")  # one of two is not enough
-    run(path, "--ignore", "Foto", "--ignore", "Begehung durch")
+    run(path, "--ignore", "Foto", "--ignore", "Begehung durch", "--save-mapping", "Amt")
     found = unit("Fotogasse", "3")
     assert_fields(found, {"external_id": "17", "floor_area": 45.0, "status": "vacant"})
     assert "Ausdrücklich ignorierte Spalten: Foto, Begehung durch" in ImportBatch.objects.get().notices
+    # ignoring is recorded in the town's preset: next time the same file goes through with --mapping alone
+    preset = MappingPreset.objects.get(municipality__ags="16051000", name="Amt")
+    assert preset.mapping["Foto"] == "" and preset.mapping["Begehung durch"] == "" and preset.mapping["Fläche"] \
+        == "floor_area"
+    run(path, "--mapping", "Amt")
+    assert ImportBatch.objects.latest("pk").unchanged == 1
 
 
 def test_ignore_unmapped_goes_on_and_says_so(tmp_path):

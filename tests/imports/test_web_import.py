@@ -179,3 +179,24 @@ def test_a_batch_queued_for_its_import_cannot_be_sent_back_to_the_mapping(manage
     assert "lässt sich nicht mehr ändern" in page
     work_off_queue()
     assert ImportBatch.objects.get().state == "done"  # the confirmed import ran
+
+
+def test_a_fuzzy_header_is_shown_with_its_confidence_before_the_check(manager):
+    content = "Straße;Hausnumer;Nutzflache;Status;RW;HW\nDomplatz;93;50;leer;642200;5649400\n".encode()
+    assert upload(manager, content).url.endswith("/import/zuordnung/")  # a guess is confirmed, not taken blindly
+    page = manager.get("/import/zuordnung/").content.decode()
+    assert re.search(r'Hausnummer <span class="score" data-score="95">\(95 %\)</span>', page)
+    assert re.search(r'Nutzfläche <span class="score" data-score="95">\(95 %\)</span>', page)
+    assert re.search(r'aria-label="Hausnumer"[^>]*>.*?<option value="house_number" selected>', page, re.S)
+    assert 'id="unmapped"' not in page
+
+
+def test_every_column_must_be_mapped_or_ignored_on_purpose(manager):
+    upload(manager, BAD)
+    page = manager.get("/import/zuordnung/").content.decode()
+    assert re.search(r'id="unmapped".*?1 Spalte ist keinem Feld zugeordnet.*?Foto', page, re.S)
+    response = manager.post("/import/zuordnung/", {f"map-{i}": field for i, field in enumerate(
+        ["street", "house_number", "floor_area", "status", "x", "y", "internal_note", ""])})
+    assert response.status_code == 400 and "Bitte für jede Spalte ein Feld oder „ignorieren“ wählen: Foto" in \
+        response.content.decode()
+    assert not ImportBatch.objects.exists() and not MappingPreset.objects.exists()

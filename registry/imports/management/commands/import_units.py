@@ -27,6 +27,9 @@ class Command(BaseCommand):
                             help="diese Spalte der Datei ausdrücklich nicht übernehmen (mehrfach möglich)")
         parser.add_argument("--ignore-unmapped", action="store_true",
                             help="alle nicht erkannten Spalten ausdrücklich nicht übernehmen")
+        parser.add_argument("--save-mapping", metavar="NAME",
+                            help="die Zuordnung samt ignorierter Spalten unter diesem Namen für die Gemeinde "
+                                 "speichern (wie im Web; danach --mapping NAME)")
         parser.add_argument("--dry-run", action="store_true", help="nur prüfen und die Änderungen zeigen")
         parser.add_argument("--diff-csv", metavar="DATEI", help="die Änderungen (alt → neu) als CSV schreiben")
         parser.add_argument("--undo", action="store_true", help="den letzten Import dieses Benutzers zurücknehmen")
@@ -48,6 +51,9 @@ class Command(BaseCommand):
             table = read(file)
             columns = self._mapping(table.columns, self._preset(place, mapping), options["ignore"],
                                     options["ignore_unmapped"])
+            if options["save_mapping"]:  # ignoring is a recorded choice, as in the web's mapping step
+                MappingPreset.objects.update_or_create(municipality=place, name=options["save_mapping"][:80],
+                                                       defaults={"mapping": columns})
             quiet = options["verbosity"] == 0
             ask = interactive and not dry_run
             if dry_run or ask or options["diff_csv"]:

@@ -86,6 +86,9 @@ class Translator:
             expr, kind = self.attribute(node.lhs)
             if kind != "text":
                 raise FilterError(_("LIKE vergleicht nur Texte."))
+            raw = node.pattern if isinstance(node.pattern, str) else ""
+            if (len(raw) - len(raw.rstrip("\\"))) % 2:  # PostgreSQL refuses a pattern ending in its escape
+                raise FilterError(_("Ein LIKE-Muster darf nicht mit einem einzelnen \\ enden."))
             pattern = self.literal(node.pattern, "text")
             operator = "ILIKE" if node.nocase else "LIKE"
             return f"({expr} {'NOT ' if node.not_ else ''}{operator} {pattern})"
@@ -177,7 +180,11 @@ class Translator:
         if geometry.empty or not geometry.valid and geometry.geom_type in ("Polygon", "MultiPolygon"):
             raise FilterError(_("Die Geometrie im Filter ist ungültig: %(reason)s") % {
                 "reason": geometry.valid_reason if not geometry.empty else "leer"})
-        self.params.append(geometry.wkb.tobytes() if hasattr(geometry.wkb, "tobytes") else bytes(geometry.wkb))
+        from .crs import within
+
+        if not within(srid, *geometry.extent):
+            raise FilterError(_("Die Geometrie im Filter liegt außerhalb ihres Koordinatensystems."))
+        self.params.append(bytes(geometry.wkb))
         if srid == 4326:
             return "ST_SetSRID(ST_GeomFromWKB(%s), 4326)"
         return f"ST_Transform(ST_SetSRID(ST_GeomFromWKB(%s), {int(srid)}), 4326)"

@@ -9,6 +9,13 @@ SUPPORTED = {CRS84: 4326, EPSG_25832: 25832}
 URIS = {srid: uri for uri, srid in SUPPORTED.items()}
 # coordinates written per CRS: 6 decimals of a degree ≈ 0.1 m; millimetres for metres
 DECIMALS = {4326: 6, 25832: 3}
+# coordinates PROJ transforms without failing (UTM far outside its zone still works up to about these)
+BOUNDS = {4326: (-180, -90, 180, 90), 25832: (-5e6, -1e7, 5e6, 1e7)}
+
+
+def within(srid, west, south, east, north):
+    low_x, low_y, high_x, high_y = BOUNDS[srid]
+    return low_x <= west <= high_x and low_x <= east <= high_x and low_y <= south <= high_y and low_y <= north <= high_y
 
 _ALIASES = {
     "crs84": CRS84, "ogc:crs84": CRS84, "urn:ogc:def:crs:ogc:1.3:crs84": CRS84,

@@ -16,7 +16,7 @@ from registry.exports.views import ApiError
 from registry.units.filters import PARAMETERS as UNIT_FILTER_PARAMETERS
 
 from . import cql
-from .crs import CRS84, DECIMALS, SUPPORTED, normalise
+from .crs import CRS84, DECIMALS, SUPPORTED, normalise, within
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 10_000
 FORMATS = ("json", "html")
@@ -71,7 +71,7 @@ def integer(request, name, minimum=0):
         fail(name, _("Erwartet wird eine ganze Zahl."))
     if value < minimum:
         fail(name, _("Der Wert muss mindestens %(minimum)s sein.") % {"minimum": minimum})
-    if value > 2 ** 62:
+    if value > 2 ** 62 and name != "limit":  # limit is clamped, however large
         fail(name, _("Der Wert ist zu groß."))
     return value
 
@@ -185,9 +185,11 @@ def _bbox(request, query, geometry_sql):
     if not all(abs(number) < 1e9 for number in numbers) or south > north or west > east:
         fail("bbox", _("Das Minimum muss kleiner sein als das Maximum."))
     srid = SUPPORTED[bbox_crs]
-    if srid == 4326:
-        if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
+    if not within(srid, west, south, east, north):
+        if srid == 4326:
             fail("bbox", _("Länge liegt zwischen -180 und 180, Breite zwischen -90 und 90 (CRS84)."))
+        fail("bbox", _("Die Koordinaten liegen weit außerhalb des Koordinatensystems."))
+    if srid == 4326:
         # && is exact for points against an axis-aligned box and uses the spatial index
         query.add(f"{geometry_sql} && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", numbers)
     else:

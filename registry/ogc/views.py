@@ -9,8 +9,10 @@ which GDAL 3.6 follows verbatim.
 """
 
 import json
+from contextlib import contextmanager
 
 from django.contrib.gis.db.models import Extent
+from django.db import DataError, InternalError, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -371,8 +373,9 @@ def items(request, name):
         query = _items_query(request, name, properties)
         fetch = query_page(query, lambda q: pages.centres_page(properties, q))
         count = lambda: pages.centres_matched(query)  # noqa: E731
-    features, returned, first, last, more = fetch()
-    matched = query.matched if query.matched is not None else count()
+    with database_errors_as_400(request):
+        features, returned, first, last, more = fetch()
+        matched = query.matched if query.matched is not None else count()
     links = _page_links(request, name, query, matched, returned, first, last, more)
     headers = {"Content-Crs": f"<{query.crs}>"}
     if query.fmt == "html":
@@ -388,6 +391,20 @@ def items(request, name):
     response = HttpResponse(body, content_type=GEOJSON)
     response["Content-Crs"] = headers["Content-Crs"]
     return response
+
+
+@contextmanager
+def database_errors_as_400(request):
+    """Values that pass our checks but that PostgreSQL/PostGIS still refuses (an odd geometry, a number out
+    of range) are the client's input: a 400 naming the parameters that carry such values, never a 500."""
+    try:
+        with transaction.atomic():
+            yield
+    except (DataError, InternalError) as failure:
+        named = [name for name in ("filter", "bbox", "datetime", "crs") if name in request.GET] or ["filter"]
+        reason = str(failure).splitlines()[0][:200]
+        raise ApiError(400, _("Die Datenbank lehnt einen Wert ab: %(reason)s") % {"reason": reason},
+                       {name: [_("Wert prüfen: %(reason)s") % {"reason": reason}] for name in named}) from None
 
 
 def query_page(query, run):

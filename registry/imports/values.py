@@ -5,21 +5,28 @@ Every parser returns the value or raises ValueError with a German message for
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from registry.parsing import parse_date, parse_number
-from registry.units.categories import Category
+from registry.units.categories import SUBCATEGORIES, Category
 from registry.units.models import Floor
 from registry.units.vacancy import Status
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
+def _fold(text):
+    """Lower case, German umlauts and ß spelled out, other accents dropped („Café“ → „cafe“)."""
+    text = unicodedata.normalize("NFC", str(text)).lower().translate(_UMLAUTS)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def normalise_header(name):
-    return re.sub(r"[^a-z0-9]", "", str(name).lower().translate(_UMLAUTS))
+    return re.sub(r"[^a-z0-9]", "", _fold(name))
 
 
 # field → header spellings (normalised, after units and qualifiers are taken off: see recognise_header)
@@ -90,7 +97,7 @@ class Recognised:
 
 def _words(name):
     """The header's words, normalised, and the units written in it."""
-    text = str(name).lower().replace("²", "2").translate(_UMLAUTS)
+    text = _fold(str(name).replace("²", "2"))
     text = re.sub(r"e-?mail", "email", text)
     words = re.findall(r"[a-z0-9€]+", text.replace("€", " € "))
     units = {word for word in words if word in _UNIT_WORDS}
@@ -206,8 +213,28 @@ STATUS_WORDS = {
     "nichtvermietbar": Status.NOT_LETTABLE, "umnutzung": Status.NOT_LETTABLE,
     **{normalise_header(s.value): s for s in Status},
 }
-CATEGORY_WORDS = {normalise_header(c.label): c for c in Category} | {c.value: c for c in Category} | {
-    "handel": Category.RETAIL, "gastro": Category.GASTRONOMY, "dienstleistungen": Category.SERVICES}
+# The last use as surveys write it ("Bäckerei", "Friseur"): the first level of our categories (domain.md).
+_USES = {
+    Category.RETAIL: ["handel", "einzelhandel", "laden", "geschaeft", "shop", "retail", "baeckerei", "metzgerei",
+                      "fleischerei", "lebensmittel", "supermarkt", "boutique", "mode", "bekleidung", "schuhe",
+                      "drogerie", "buchhandlung", "schreibwaren", "elektronik", "moebel", "blumen", "optiker",
+                      "juwelier", "kiosk", "spielwaren"],
+    Category.GASTRONOMY: ["gastro", "gastronomie", "cafe", "restaurant", "imbiss", "bar", "kneipe", "gaststaette",
+                          "eiscafe", "bistro", "gastronomy"],
+    Category.SERVICES: ["dienstleistungen", "dienstleistung", "friseur", "bank", "sparkasse", "reisebuero",
+                        "versicherung", "kosmetik", "nagelstudio", "reinigung", "waescherei", "fahrschule",
+                        "services"],
+    Category.CRAFT: ["handwerk", "schneiderei", "schuster", "schluesseldienst", "goldschmied", "craft"],
+    Category.HEALTH: ["gesundheit", "apotheke", "arztpraxis", "praxis", "physiotherapie", "zahnarzt", "hoerakustik",
+                      "sanitaetshaus", "health"],
+    Category.CULTURE: ["kultur", "bildung", "galerie", "atelier", "museum", "bibliothek", "verein", "culture"],
+    Category.OFFICE: ["buero", "verwaltung", "kanzlei", "agentur", "office"],
+    Category.RESIDENTIAL: ["wohnen", "wohnung", "residential"],
+    Category.OTHER: ["sonstiges", "sonstige", "other"],
+}
+CATEGORY_WORDS = {word: category for category, words in _USES.items() for word in words} | {
+    normalise_header(c.label): c for c in Category} | {c.value: c for c in Category} | {
+    normalise_header(sub.label): category for category, subs in SUBCATEGORIES.items() for sub in subs}
 FLOOR_WORDS = {"eg": Floor.GROUND, "erdgeschoss": Floor.GROUND, "og": Floor.UPPER, "obergeschoss": Floor.UPPER,
                "1og": Floor.UPPER, "ug": Floor.BASEMENT, "untergeschoss": Floor.BASEMENT, "keller": Floor.BASEMENT}
 YES = {"ja", "j", "x", "1", "true", "yes", "wahr"}

@@ -70,7 +70,7 @@ OFFICE_MAPPING = {"Str.": "street", "Hausnr.": "house_number", "Nutzfläche (m²
 OFFICE_ROWS = [
     ["Erhebungsgasse", "99", "1.250,5", "80", "6,5", "Einzelhandel", "leer", "01.03.2024", "Max Müller", "0361 555 01",
      "mueller@example.org", "Erbengemeinschaft, verkauft evtl.", "ja", "x", "642200", "5649400"],
-    ["Zählerweg", "12 a", "95", "", "4", "Gastronomie", "genutzt", "", "", "", "", "", "nein", "", "642300",
+    ["Zählerweg", "12 a", "95", "", "4", "Café", "genutzt", "", "", "", "", "", "nein", "", "642300",
      "5649500"],
 ]
 
@@ -101,7 +101,7 @@ def test_lean_like_xlsx_with_wgs84(tmp_path):
     workbook = openpyxl.Workbook()
     workbook.active.append(header)
     workbook.active.append(["EF-0042", "Leanstraße", "7", 99084, "Erfurt", "EG", 140, 110.5,
-                            datetime.date(2023, 8, 15), "Dienstleistung", "in Verhandlung", 12.5, "Immo GmbH",
+                            datetime.date(2023, 8, 15), "Friseur", "in Verhandlung", 12.5, "Immo GmbH",
                             "0361 1234", "info@immo.example", lat, lon, datetime.date(2026, 10, 1)])
     path = tmp_path / "lean-export.xlsx"
     workbook.save(path)

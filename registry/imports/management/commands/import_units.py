@@ -89,7 +89,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Import „{batch.file_name}“ vom {batch.created_at:%d.%m.%Y %H:%M} zurückgenommen.")
 
     def _confirm(self, question):
-        return input(question).strip().lower() in ("j", "ja", "y", "yes")
+        try:
+            return input(question).strip().lower() in ("j", "ja", "y", "yes")
+        except EOFError:  # run from a script without input: no yes, so nothing happens
+            raise CommandError("Keine Bestätigung erhalten (keine Eingabe); ohne Nachfrage mit --no-input.") from None
 
     @staticmethod
     def _preset(place, name):

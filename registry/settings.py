@@ -133,6 +133,10 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                           "LOCATION": "registry_cache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+# Rendered statistics fragments ({% cache %}): keyed by the data version (stats_key), so an entry never goes stale;
+# each worker keeps its own in memory, saving the round trip to the shared cache.
+CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                "LOCATION": "registry-fragments", "OPTIONS": {"MAX_ENTRIES": 500}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

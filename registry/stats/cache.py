@@ -7,9 +7,16 @@ the database. A request reads it once, *before* computing anything, and uses it
 - in the ETag, so a browser or proxy that already has the answer gets a 304 for the
   price of one single-row query.
 Berlin's today is part of both: durations and the default Stichtag move at midnight.
+
+An entry never changes once written (a new version is a new key), so each worker also keeps
+the entries it has seen in memory: a cached request then costs one single-row query (the
+version) instead of two. Version numbers come from a sequence and never repeat, even when a
+transaction that bumped one is rolled back.
 """
 
 import hashlib
+import pickle
+from collections import OrderedDict
 from functools import wraps
 
 from django.core.cache import cache
@@ -20,6 +27,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from registry.accounts import access
 
 TIMEOUT = 24 * 3600  # old versions are never asked for again; this only bounds their life
+LOCAL_ENTRIES = 256
+_local = OrderedDict()  # key → pickled value (callers may change what they get; the entry must not change)
 
 
 def data_version():
@@ -41,10 +50,15 @@ def cached(request, function, *args, **kwargs):
     version, role, today = _state(request)
     signature = repr((function.__module__, function.__qualname__, args, sorted(kwargs.items())))
     key = f"stats:{version}:{role}:{today.isoformat()}:{hashlib.sha256(signature.encode()).hexdigest()[:32]}"
+    if key in _local:
+        return pickle.loads(_local[key])
     value = cache.get(key)
     if value is None:
         value = function(*args, **kwargs)
         cache.set(key, value, TIMEOUT)
+    _local[key] = pickle.dumps(value)
+    while len(_local) > LOCAL_ENTRIES:
+        _local.popitem(last=False)
     return value
 
 

@@ -16,7 +16,7 @@ from registry.places.models import TownCentre
 from registry.units.categories import Category
 
 from . import queries, report
-from .cache import cached, revalidated
+from .cache import cached, etag, revalidated
 
 SORTABLE = ("name", "units", "vacant", "vacancy_rate", "vacant_floor_area", "interim_use", "median_vacancy_days",
             "change")
@@ -74,7 +74,7 @@ def overview(request):
     presets = [d for d in queries.reference_dates(today) if d != today][::-1][:6]
     return render(request, "stats/overview.html", {
         "form": form, "rows": rows, "day": day, "previous_day": previous_day, "category": category,
-        "sort": sort, "presets": presets, "today": today,
+        "sort": sort, "presets": presets, "today": today, "stats_key": etag(request),
         "trend": cached(request, queries.trend, day, category or None),
         "buckets": cached(request, queries.duration_buckets, day, category or None),
         "totals": _totals(rows),

@@ -127,8 +127,8 @@ case "$MODE" in
     # Large imports run as background jobs: the worker takes them from a table in the same database.
     "$PY" manage.py db_worker --no-reload &
     WORKER=$!
-    # uploads hold owners' data: files of imports never carried out go after a week (checked hourly)
-    "$PY" manage.py prune_imports --every 1 >/dev/null &
+    # retention rules (README, Betrieb): inquiries after 12 months, unused import files after a week (hourly)
+    "$PY" manage.py housekeeping --every 1 >/dev/null &
     HOUSEKEEPING=$!
     trap 'kill "$WORKER" "$HOUSEKEEPING" 2>/dev/null || true' EXIT
     log "Leerstandsregister läuft auf http://127.0.0.1:8000 (Strg+C beendet; Hintergrundjobs: db_worker)"

@@ -175,3 +175,20 @@ def csrf_post(url, fields, headers=None):
     body = urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
     return get(url, data=body, headers={"Cookie": f"csrftoken={token}",
                                         "Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
+
+
+def committed(function):
+    """Runs ORM code in a thread of its own: its own connection, outside the test's transaction,
+    committed at once, so the server process sees the result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def run():
+        try:
+            return function()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()

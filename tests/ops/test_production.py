@@ -7,7 +7,7 @@ import re
 import pytest
 from PIL import Image
 
-from .production import Server, database_url, get, production_env
+from .production import Server, committed, database_url, get, production_env
 
 # django_db: the test database holding the demo must exist; the server reads it, committed
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -17,23 +17,6 @@ def _jpeg():
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), (200, 80, 40)).save(buffer, "JPEG")
     return buffer.getvalue()
-
-
-def committed(function):
-    """Runs ORM code in a thread of its own: its own connection, outside the test's transaction,
-    committed at once, so the server process sees the result."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection
-
-    def run():
-        try:
-            return function()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 @pytest.fixture

@@ -2,14 +2,19 @@
 (for GDAL_HTTP_USERPWD and QGIS basic auth, which know only Basic)."""
 
 import base64
+import datetime
 import hashlib
 import secrets
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import ApiToken
 
 PREFIX = "lr_"
+# "zuletzt benutzt" to the minute is enough; writing it on every request made every API read (each OGC page
+# of a QGIS session) a write and a commit (issue 17).
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 
 class InvalidToken(Exception):
@@ -54,5 +59,9 @@ def user_for_request(request):
         digest=_digest(token), revoked_at__isnull=True, user__is_active=True).first()
     if record is None:
         raise InvalidToken
-    ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
+        # the condition again in the UPDATE: of workers racing within the minute, one writes
+        ApiToken.objects.filter(pk=record.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)).update(last_used_at=now)
     return record.user

@@ -19,10 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas
-import openpyxl
-import pandas
-import pyogrio
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -42,6 +38,7 @@ class ImportFileError(ValueError):
 # every HTTP request GDAL makes goes to a proxy that does not exist (connection refused at once, no
 # retries, no redirects reached), and /vsicurl/ accepts no file at all. Set for the whole process, so it
 # holds for every read here and in the import worker; GDAL is never meant to fetch anything in this app.
+# Set at pyogrio's first import (_pyogrio below), before any file is read.
 NO_NETWORK = {
     "GDAL_HTTP_PROXY": "127.0.0.1:1",
     "GDAL_HTTPS_PROXY": "127.0.0.1:1",
@@ -50,7 +47,16 @@ NO_NETWORK = {
     "GDAL_HTTP_MAX_RETRY": "0",
     "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".no-remote-files",
 }
-pyogrio.set_gdal_config_options(NO_NETWORK)
+
+
+@functools.cache
+def _pyogrio():
+    """pyogrio (with its own GDAL, ~50 MB) and geopandas/pandas (~30 MB) are imported when a geodata file is
+    read, not when a web worker starts: idle workers stay small (issue 17)."""
+    import pyogrio
+
+    pyogrio.set_gdal_config_options(NO_NETWORK)
+    return pyogrio
 
 
 @dataclass
@@ -167,6 +173,8 @@ def number_text(value):
 def read_xlsx(path):
     def rows():
         try:
+            import openpyxl  # here, not at start-up (issue 17)
+
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds for a damaged or mislabelled file
             raise ImportFileError(_("Die Excel-Datei kann nicht gelesen werden.")) from None
@@ -196,6 +204,10 @@ def read_xlsx(path):
 
 
 def read_geodata(path):
+    pyogrio = _pyogrio()
+    import geopandas
+    import pandas
+
     try:
         info = pyogrio.read_info(path, force_feature_count=True)
     except Exception as error:  # pyogrio raises many kinds for unreadable data

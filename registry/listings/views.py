@@ -15,7 +15,6 @@ from registry.units.vacancy import vacancy_rate, vacant_q
 from . import services
 from .forms import InquiryForm, ListingFilter
 from .models import Listing
-from .poster import make_poster
 
 PUBLIC_FIELDS = ("unit__street", "unit__house_number", "unit__postcode", "unit__town", "unit__floor_area",
                  "unit__sales_area", "unit__frontage", "unit__floor", "unit__step_free", "unit__location",
@@ -99,6 +98,8 @@ def inquiry_thanks(request, slug):
 def poster(request, slug):
     listing = get_object_or_404(public_listings(), slug=slug)
     url = request.build_absolute_uri(listing.get_absolute_url())
+    from .poster import make_poster  # reportlab and segno load on the first poster, not in every idle worker
+
     response = HttpResponse(make_poster(listing, url), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="aushang-{listing.slug}.pdf"'
     return response

@@ -15,7 +15,7 @@ from registry.formats import german_number
 from registry.places.models import TownCentre
 from registry.units.categories import Category
 
-from . import queries, report
+from . import queries
 from .cache import cached, etag, revalidated
 
 SORTABLE = ("name", "units", "vacant", "vacancy_rate", "vacant_floor_area", "interim_use", "median_vacancy_days",
@@ -175,6 +175,8 @@ def report_xlsx(request):
     data, form = _report_data(request)
     if data is None:
         return _bad_request(form)
+    from . import report  # openpyxl and reportlab load on the first report, not in every idle worker
+
     response = HttpResponse(report.xlsx(*data),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="leerstandsbericht-{data[0]}.xlsx"'
@@ -187,6 +189,8 @@ def report_pdf(request):
     data, form = _report_data(request)
     if data is None:
         return _bad_request(form)
+    from . import report  # see report_xlsx
+
     response = HttpResponse(report.pdf(*data, _totals(data[1])), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="leerstandsbericht-{data[0]}.pdf"'
     return response

@@ -4,10 +4,6 @@ knows for certain, so a file filled from it is imported without a mapping step."
 
 import io
 
-import openpyxl
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from registry.units.categories import Category
 from registry.units.vacancy import Status
 
@@ -57,6 +53,11 @@ def choices():
 
 
 def workbook_bytes():
+    # openpyxl (with lxml, ~11 MB) loads on the first download, not in every idle web worker (issue 17)
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Erhebung"

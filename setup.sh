@@ -37,7 +37,8 @@ system_packages() {
   # GeoDjango links GDAL, GEOS and PROJ from Debian; gdal-bin gives ogrinfo/ogr2ogr.
   apt_install ca-certificates gdal-bin libgdal32 libgeos-c1v5 libproj25 gettext postgresql-client
   python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3 python3-venv
-  if [ "$MODE" = test ]; then apt_install chromium fonts-dejavu-core; fi
+  # libreoffice-calc-nogui: the CSV export is checked as a double-click in LibreOffice would read it
+  if [ "$MODE" = test ]; then apt_install chromium fonts-dejavu-core libreoffice-calc-nogui; fi
 }
 
 python_env() {

@@ -212,3 +212,11 @@ def test_the_map_links_the_xlsx_beside_the_csv_with_the_same_filter(client):
     csv_link = page.split('href="/api/units.csv?', 1)[1].split('"', 1)[0]
     assert "status=vacant" in csv_link
     assert f'href="/api/units.xlsx?{csv_link}"' in page
+
+
+@pytest.mark.parametrize("text", ["Ang", "O'Brien", "'); DROP TABLE units_unit; --", "100%", "a\\'b"])
+def test_geopackage_filter_values_reach_ogr2ogr_as_literals(client, token_for, tmp_path, text):
+    from urllib.parse import quote
+
+    info = ogrinfo("-al", "-so", str(gpkg(client, tmp_path, f"?q={quote(text)}", bearer(token_for("analyst")))))
+    assert feature_count(info) == Unit.objects.filter(street__icontains=text).count()

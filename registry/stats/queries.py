@@ -29,11 +29,13 @@ def _at_day(category):
     WHERE u.centre_id IS NOT NULL  -- redundant for the result; tells the planner how few rows to expect
       AND (%(centre)s::text IS NULL OR c.slug = %(centre)s) {_category_sql(category)}
   ),
+  spells AS (  -- only for the vacant ones: a filter on the outer row inside a LATERAL became a join filter
+    SELECT i.unit_id, spell.since
+    FROM in_centres i, LATERAL registry_vacancy_spell(i.unit_id, %(day)s) spell
+    WHERE registry_counts_as_vacant(i.status)
+  ),
   at_day AS (
-    SELECT i.*, s.since
-    FROM in_centres i
-    LEFT JOIN LATERAL (SELECT spell.since FROM registry_vacancy_spell(i.unit_id, %(day)s) spell
-                       WHERE registry_counts_as_vacant(i.status)) s ON true
+    SELECT i.*, s.since FROM in_centres i LEFT JOIN spells s ON s.unit_id = i.unit_id
   )"""
 
 

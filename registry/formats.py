@@ -37,4 +37,4 @@ def format_rate(fraction, digits=1):
     from django.utils.formats import number_format
 
     value = rate_percent(fraction, digits)
-    return "–" if value is None else f"{number_format(value, digits)}\u00a0%"
+    return "–" if value is None else f"{number_format(value, digits)} %"

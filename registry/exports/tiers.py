@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from registry.accounts import access
+from registry.units.vacancy import SQL_TODAY
 
 # name → (SQL expression, type); each format renders the types its own way
 BASE_FIELDS = {
@@ -19,7 +20,7 @@ BASE_FIELDS = {
     "frontage": ("u.frontage", "number"),
     "floor": ("u.floor", "text"),
     "vacant_since": ("u.vacant_since", "date"),
-    "vacancy_days": ("(CURRENT_DATE - u.vacant_since)", "int"),
+    "vacancy_days": (f"({SQL_TODAY} - u.vacant_since)", "int"),
     "centre": ("c.slug", "text"),
     "centre_name": ("c.name", "text"),
     "municipality": ("m.ags", "text"),

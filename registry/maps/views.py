@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET
 from registry.accounts import access
 from registry.places.models import TownCentre
 from registry.formats import format_rate
+from registry.units.categories import Category, Subcategory
+from registry.units.models import Floor
 from registry.units.filters import LIST_PARAMETERS, UnitFilter, split_values
 from registry.units.vacancy import STATUS_STYLE, Status, counts_as_vacant, vacancy_rate, vacant_q
 
@@ -135,6 +137,7 @@ def home(request):
         "centres": centre_layer(),
         "legend": legend(),
         "statuses": {s.value: s.label for s in Status},
+        "floors": Floor.choices, "categories": Category.choices, "subcategories": Subcategory.choices,
         "selected": {name: split_values(form.data.getlist(name) if hasattr(form.data, "getlist")
                                         else form.data.get(name, [])) for name in LIST_PARAMETERS}
         if form.is_bound else {},

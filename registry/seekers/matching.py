@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from registry.accounts import access
 from registry.listings.models import Listing
 from registry.units.categories import Category
+from registry.units.vacancy import SQL_TODAY
 
 MATCHABLE_STATUS = "vacant"
 DEFAULT_LIMIT = 200
@@ -43,12 +44,12 @@ _COLUMNS = """
   c.name AS centre_name, m.name AS municipality_name,
   r.category, r.min_area, r.max_area, r.min_frontage, r.step_free AS step_free_required, r.max_rent,
   r.max_rent_total, r.floors AS floors_wanted,
-  {rent} AS rent, CURRENT_DATE - u.vacant_since AS vacancy_days,
+  {rent} AS rent, {today} - u.vacant_since AS vacancy_days,
   {rent_ok} AS rent_ok, {frontage_ok} AS frontage_ok, (u.category = r.category) AS category_fit,
   ( CASE {rent_ok} WHEN TRUE THEN 40 WHEN FALSE THEN 0 ELSE 20 END
   + CASE {frontage_ok} WHEN TRUE THEN 20 WHEN FALSE THEN 0 ELSE 10 END
   + CASE WHEN u.category = r.category THEN 20 ELSE 0 END
-  + round(20 * LEAST(COALESCE(CURRENT_DATE - u.vacant_since, 0), 730) / 730.0) )::int AS score
+  + round(20 * LEAST(COALESCE({today} - u.vacant_since, 0), 730) / 730.0) )::int AS score
 """
 _RENT_OK = """(CASE WHEN r.max_rent IS NULL AND r.max_rent_total IS NULL THEN TRUE
                     WHEN {rent} IS NULL THEN NULL
@@ -62,7 +63,7 @@ _ORDER = "score DESC, abs(u.floor_area - (r.min_area + r.max_area) / 2), u.id"
 def _columns(public):
     rent = _RENT_PUBLIC if public else _RENT_STAFF
     rent_ok = _RENT_OK.format(rent=rent)
-    return _COLUMNS.format(rent=rent, rent_ok=rent_ok, frontage_ok=_FRONTAGE_OK)
+    return _COLUMNS.format(rent=rent, rent_ok=rent_ok, frontage_ok=_FRONTAGE_OK, today=SQL_TODAY)
 
 
 def _public_listings_sql():

@@ -5,19 +5,19 @@ field, 403 outside the user's municipalities, 409 for a stale edit. The scope
 check, validation, locking and who/when all live in services.py.
 """
 
-import datetime
 import json
 from functools import wraps
 
 from django.contrib.gis.geos import Point
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registry.accounts import access
-from registry.parsing import parse_number
+from registry.parsing import parse_date, parse_number
 
 from . import services
 from .models import Unit
@@ -54,7 +54,7 @@ def _number(value):
 
 
 def _label(field):
-    return str(Unit._meta.get_field(field).verbose_name)
+    return field_label(field)
 
 
 # The documented spellings of a yes/no field: JSON true/false, or null/"" for "unknown". Anything else
@@ -118,9 +118,24 @@ def _date(value, field):
     if not value:
         return None
     try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise BadInput({field: [_("„%(value)s“ ist kein gültiges Datum.") % {"value": value}]}) from None
+        return parse_date(value)
+    except (TypeError, ValueError) as error:
+        raise BadInput({field: [str(error)]}) from None
+
+
+# Labels for what is not a model field (the rest comes from Unit's verbose names).
+EXTRA_LABELS = {"since": _l("seit"), "date": _l("seit"), "on_date": _l("seit"), "note": _l("Notiz"),
+                "version": _l("Version"), "status": _l("Status")}
+
+
+def field_label(name):
+    """The German label a person saw for a field, for error messages („Straße: …“, never „street: …“)."""
+    if name in EXTRA_LABELS:
+        return str(EXTRA_LABELS[name])
+    try:
+        return str(Unit._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return ""
 
 
 def _version(data):
@@ -157,7 +172,9 @@ def write_endpoint(view):
             return JsonResponse({"error": _("Diese Einheit gibt es nicht.")}, status=404)
         except ValidationError as invalid:
             errors = invalid.message_dict if hasattr(invalid, "error_dict") else {"__all__": invalid.messages}
-            return JsonResponse({"error": _("Bitte prüfen Sie die Eingaben."), "errors": errors}, status=400)
+            labels = {name: field_label(name) for name in errors if field_label(name)}
+            return JsonResponse({"error": _("Bitte prüfen Sie die Eingaben."), "errors": errors, "labels": labels},
+                                status=400)
         return JsonResponse(unit_json(unit, request.user))
 
     return wrapper

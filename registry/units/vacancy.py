@@ -44,6 +44,11 @@ STATUS_STYLE = {
     Status.NOT_LETTABLE: {"colour": "#000000", "shape": "cross"},
 }
 
+# "Today" in SQL is Berlin's today, as timezone.localdate() in Python and Intl(timeZone: Europe/Berlin) in the
+# map's JavaScript: CURRENT_DATE follows the session time zone, which Django sets to UTC, so at 00:30 in Berlin
+# it would still be yesterday.
+SQL_TODAY = "(now() AT TIME ZONE 'Europe/Berlin')::date"
+
 # Records not checked for this long are due for re-verification.
 RECHECK_AFTER_DAYS = 365
 

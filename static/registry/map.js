@@ -87,7 +87,7 @@
     var lines = [data.error || interpolate(gettext("Fehler %(status)s"), {status: result.status}, true)];
     var fields = data.errors || data.parameters || {};
     Object.keys(fields).forEach(function (field) {
-      var label = (labels || {})[field] || state.labels[field];
+      var label = (data.labels || {})[field] || (labels || {})[field] || state.labels[field];
       var text = [].concat(fields[field]).join(" ");
       lines.push(label ? label + ": " + text : text);
     });
@@ -137,9 +137,10 @@
     var unitLayer = L.layerGroup().addTo(map);
     var mapNode = document.getElementById("map");
     var tools = document.querySelector(".map-tools");
-    var ready = false;  // the first moveend comes from restoring the view: keep the page then
     var pendingOpen = null;  // a unit to open once the data has arrived (list click while zoomed out)
     var lastWritten = null;
+    var legendBox = document.getElementById("legend");
+    if (legendBox && window.innerWidth < 1024) legendBox.open = false;  // tablets: the map first, legend on tap
 
     /* ---- town centres: symbols sized by stock, coloured by vacancy rate ---- */
     var centres = JSON.parse(document.getElementById("centres-data").textContent);
@@ -251,7 +252,14 @@
       field(list, gettext("zuletzt geprüft"), p.last_checked ? localDate(p.last_checked) : gettext("nie"));
       box.appendChild(list);
       if (p.listing_url) box.appendChild(el("a", gettext("Zum Angebot"), {href: p.listing_url}));
-      if (p.editable) box.appendChild(statusForm(feature));
+      if (p.editable) {
+        box.appendChild(statusForm(feature));
+        if (window.registryEditUnit) {
+          var edit = el("button", gettext("Angaben bearbeiten"), {type: "button", "class": "edit"});
+          edit.addEventListener("click", function () { map.closePopup(); window.registryEditUnit(feature.id); });
+          box.appendChild(edit);
+        }
+      }
       return box;
     }
 
@@ -409,15 +417,22 @@
           if (error.name === "AbortError") return;
           message(gettext("Die Einheiten konnten nicht geladen werden."), "error");
         });
-      reloadList(signal);
+      if (written) reloadList();  // the list is the filtered set (not the view): it changes only by a write
     }
 
-    function reloadList(signal) {
-      if (!state.valid) return;
-      var query = dataQuery({fragment: "list", sort: state.sort, seite: String(state.page)});
-      var view = viewOf(map);
-      query.set("ansicht", view);
-      return fetch("/?" + query, {credentials: "same-origin", signal: signal})
+    /* The list shows the filtered set, page by page, whatever part of it the map shows: opening a unit (and the
+       popup's auto-pan) never changes the list under the user's finger. */
+    var listRequest = null;
+    function reloadList() {
+      if (!state.valid) return Promise.resolve();
+      if (listRequest) listRequest.abort();
+      listRequest = new AbortController();
+      var query = new URLSearchParams(state.filters);
+      query.set("sort", state.sort);
+      query.set("seite", String(state.page));
+      query.set("fragment", "list");
+      query.set("ansicht", viewOf(map));
+      return fetch("/?" + query, {credentials: "same-origin", signal: listRequest.signal})
         .then(function (response) {
           if (!response.ok) throw new Error(String(response.status));
           return response.text();
@@ -445,8 +460,6 @@
       if (missedMove) { missedMove = false; moved(); }
     });
     function moved() {
-      if (ready) state.page = 1;  // another viewport is another set: start at its first page
-      ready = true;
       history.replaceState(history.state, "", pageUrl(viewOf(map)));
       reload();
     }
@@ -467,13 +480,10 @@
       state.sort = params.get("sort") || "adresse";
       state.page = Number(params.get("seite")) || 1;
       var target = parseView(params.get("ansicht"));
-      ready = false;
       if (target && target.zoom + "/" + target.lat.toFixed(5) + "/" + target.lng.toFixed(5) !== viewOf(map)) {
         map.setView([target.lat, target.lng], target.zoom, {animate: false});
-      } else {
-        ready = true;
-        reload();
       }
+      reloadList();
     });
 
     function highlight(id, scroll) {
@@ -575,6 +585,8 @@
     var button = document.getElementById("add-unit");
     var errorBox = form.querySelector(".form-error");
     var location = null;
+    var editing = null;  // {id, version} while editing an existing unit
+    var title = document.getElementById("unit-dialog-title");
     var area = state.addable ? L.geoJSON(state.addable) : null;  // null: anywhere (administrator)
 
     function inside(latlng) {
@@ -611,13 +623,43 @@
         return;
       }
       location = [latlng.lng, latlng.lat];
-      form.reset();
+      editing = null;
+      prepare(title.dataset.new);
       form.since.value = today();
-      errorBox.hidden = true;
-      form.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
       dialog.showModal();
       form.street.focus();
     }
+
+    function prepare(heading) {
+      form.reset();
+      title.textContent = heading;
+      errorBox.hidden = true;
+      form.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
+      form.querySelectorAll(".only-new").forEach(function (node) { node.hidden = Boolean(editing); node.disabled = Boolean(editing); });
+    }
+
+    // Without grouping: the server's German parser reads „1250,5“ and, in English, „1250.5“.
+    var plain = new Intl.NumberFormat(locale, {maximumFractionDigits: 2, useGrouping: false});
+    function localNumber(value) { return value === null || value === undefined ? "" : plain.format(value); }
+
+    window.registryEditUnit = function (id) {
+      fetch("/api/units/" + id + "/", {credentials: "same-origin"}).then(parseJson).then(function (result) {
+        if (!result.ok) { message(errorText(result), "error"); return; }
+        var unit = result.data;
+        editing = {id: unit.id, version: unit.version};
+        location = null;
+        prepare(title.dataset.edit);
+        ["street", "house_number", "postcode", "town", "name", "floor", "category", "subcategory"].forEach(function (name) {
+          if (form.elements[name]) form.elements[name].value = unit[name] || "";
+        });
+        ["floor_area", "sales_area", "frontage", "asking_rent"].forEach(function (name) {
+          form.elements[name].value = localNumber(unit[name]);
+        });
+        form.elements.step_free.value = unit.step_free === null ? "" : String(unit.step_free);
+        dialog.showModal();
+        form.street.focus();
+      }, function () { message(gettext("Keine Verbindung zum Server. Bitte erneut versuchen."), "error"); });
+    };
 
     button.addEventListener("click", function () {
       var adding = button.getAttribute("aria-pressed") !== "true";
@@ -642,16 +684,17 @@
     form.querySelector("[data-close]").addEventListener("click", function () { dialog.close(); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var body = {location: location};
+      var body = editing ? {version: editing.version} : {location: location};
       Array.prototype.forEach.call(form.elements, function (input) {
-        if (!input.name) return;
+        if (!input.name || input.matches(":disabled")) return;
         body[input.name] = input.type === "checkbox" ? input.checked : input.value;
       });
       var labelsByField = {};
       form.querySelectorAll("[data-label]").forEach(function (node) {
         labelsByField[node.dataset.label] = node.firstChild.textContent.trim();
       });
-      send("/api/units/", body).then(function (result) {
+      var url = editing ? "/api/units/" + editing.id + "/" : "/api/units/";
+      send(url, body).then(function (result) {
         if (!result.ok) {
           errorBox.textContent = errorText(result, labelsByField);
           errorBox.hidden = false;
@@ -661,8 +704,11 @@
           return;
         }
         dialog.close();
-        message(interpolate(gettext("Gespeichert: %(address)s wurde angelegt."),
-          {address: [result.data.street, result.data.house_number].filter(Boolean).join(" ")}, true), "success", 8);
+        var address = [result.data.street, result.data.house_number].filter(Boolean).join(" ");
+        message(interpolate(editing ? gettext("Gespeichert: Angaben zu %(address)s geändert.")
+                                    : gettext("Gespeichert: %(address)s wurde angelegt."), {address: address}, true),
+                "success", 8);
+        editing = null;
         reload();
       });
     });

@@ -89,7 +89,7 @@
     Object.keys(fields).forEach(function (field) {
       var label = (data.labels || {})[field] || (labels || {})[field] || state.labels[field];
       var text = [].concat(fields[field]).join(" ");
-      lines.push(label ? label + ": " + text : text);
+      lines.push(label && text.indexOf(label) !== 0 ? label + ": " + text : text);  // some name it already
     });
     return lines.join("\n");
   }
@@ -689,6 +689,8 @@
         if (!input.name || input.matches(":disabled")) return;
         body[input.name] = input.type === "checkbox" ? input.checked : input.value;
       });
+      body.step_free = {"true": true, "false": false}.hasOwnProperty(body.step_free)
+        ? {"true": true, "false": false}[body.step_free] : null;  // JSON true/false/null, as the API documents
       var labelsByField = {};
       form.querySelectorAll("[data-label]").forEach(function (node) {
         labelsByField[node.dataset.label] = node.firstChild.textContent.trim();

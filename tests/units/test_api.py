@@ -35,7 +35,25 @@ def test_errors_name_the_field_in_german(erfurt_client, erfurt_market):
     response = post(erfurt_client, "/api/units/", {
         "location": [erfurt_market.x, erfurt_market.y], "street": "Anger", "floor_area": "ca. 80"})
     assert response.status_code == 400
-    assert response.json()["errors"] == {"floor_area": ["„ca. 80“ ist keine Zahl."]}
+    assert response.json()["errors"] == {"floor_area": ["Nutzfläche (m²): „ca. 80“ ist keine Zahl."]}
+    assert response.json()["labels"] == {"floor_area": "Nutzfläche (m²)"}  # for clients that show the name apart
+
+
+def test_numbers_as_people_type_them(erfurt_client, erfurt_market):
+    response = post(erfurt_client, "/api/units/", {
+        "location": [erfurt_market.x, erfurt_market.y], "street": "Anger", "house_number": "13",
+        "floor_area": "1.250", "asking_rent": "9,50 €", "step_free": True, "status": "vacant", "since": "01.10.2026"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["floor_area"], body["asking_rent"], body["step_free"]) == (1250, 9.5, True)
+    assert body["vacant_since"] == "2026-10-01"
+
+
+def test_a_service_error_is_labelled_too(erfurt_client, erfurt_market):
+    response = post(erfurt_client, "/api/units/", {
+        "location": [erfurt_market.x, erfurt_market.y], "street": "Anger", "postcode": "99O84"})
+    assert response.status_code == 400
+    assert response.json()["labels"] == {"postcode": "PLZ"}
 
 
 def test_another_municipality_answers_403_and_changes_nothing(erfurt_client):

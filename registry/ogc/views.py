@@ -49,8 +49,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
     "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
     "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas",
-    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/returnables-and-receivables",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/sorting",
+    "http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting",
 ]
 COLLECTIONS = {
     "units": (gettext_lazy("Gewerbeeinheiten"),

@@ -13,7 +13,8 @@ Who sees what: city managers match against all vacant units of their municipalit
 seekers, and every e-mail to them, only against published listings (`Listing.objects.public()`).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import connection
 from django.utils import formats
@@ -215,19 +216,21 @@ class Criterion:
         return f"{text} ({self.detail})" if self.detail else text
 
 
-@dataclass
 class Match:
-    row: dict
-    criteria: list = field(default_factory=list)
+    """One row of a matching query; its explanation is written only when a page or e-mail asks for it."""
 
-    def __post_init__(self):
-        self.criteria = explain(self.row)
+    def __init__(self, row):
+        self.row = row
 
     def __getattr__(self, name):
         try:
             return self.__dict__["row"][name]
         except KeyError:
             raise AttributeError(name) from None
+
+    @cached_property
+    def criteria(self):
+        return explain(self.row)
 
     @property
     def explanation(self):

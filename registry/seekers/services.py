@@ -262,3 +262,32 @@ def record_outcome(user, proposal, outcome, on_date=None, reason="", note=""):
             state=SpaceRequest.State.FULFILLED, fulfilled_unit=unit, closed_at=timezone.now(),
             updated_at=timezone.now())
     return proposal
+
+
+# --- housekeeping (manage.py seekers_housekeeping, daily) ---
+
+def housekeeping(base_url, today=None):
+    """Delete unconfirmed requests after CONFIRM_DAYS (nothing kept without the opt-in), remind seekers
+    REMIND_DAYS_BEFORE expiry with a one-click renewal link, and let expired requests lapse."""
+    from .models import REMIND_DAYS_BEFORE
+
+    today = today or timezone.localdate()
+    stale = timezone.now() - datetime.timedelta(days=CONFIRM_DAYS)
+    deleted, _per_model = SpaceRequest.objects.filter(state=SpaceRequest.State.UNCONFIRMED, created_at__lt=stale).delete()
+    expired = SpaceRequest.objects.filter(state__in=[SpaceRequest.State.ACTIVE, SpaceRequest.State.PAUSED],
+                                          expires_on__lt=today).update(state=SpaceRequest.State.EXPIRED,
+                                                                       closed_at=timezone.now())
+    reminded = 0
+    due = SpaceRequest.objects.filter(
+        state__in=[SpaceRequest.State.ACTIVE, SpaceRequest.State.PAUSED], reminded_at__isnull=True,
+        expires_on__lte=today + datetime.timedelta(days=REMIND_DAYS_BEFORE)).exclude(email="")
+    for space_request in due:
+        _mail(space_request.email, _("Ihr Flächengesuch läuft bald ab"), _(
+            "Guten Tag,\n\nIhr Flächengesuch (%(request)s) läuft am %(until)s ab. Suchen Sie noch? "
+            "Dann verlängern Sie es mit einem Klick:\n\n%(link)s\n\nSonst müssen Sie nichts tun; "
+            "es endet dann von selbst.\n") % {
+            "request": space_request, "until": space_request.expires_on.strftime("%d.%m.%Y"),
+            "link": link(space_request, "renew", base_url)})
+        SpaceRequest.objects.filter(pk=space_request.pk).update(reminded_at=timezone.now())
+        reminded += 1
+    return {"deleted": deleted, "expired": expired, "reminded": reminded}

@@ -140,3 +140,26 @@ def test_forged_and_expired_links_get_a_german_message(client, make_request, set
     with patch("time.time", return_value=time.time() + 8 * 86400):
         expired = client.get(f"/gesuche/bestaetigen/{old}/")
     assert expired.status_code == 404 and "Dieser Link ist abgelaufen" in expired.content.decode()
+
+
+def test_housekeeping_expiry_reminder_and_one_click_renewal(client, make_request):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    soon = make_request(expires_on=timezone.localdate() + datetime.timedelta(days=10))
+    lapsed = make_request(expires_on=timezone.localdate() - datetime.timedelta(days=1), email="old@example.net")
+    forgotten = make_request(state="unconfirmed")
+    SpaceRequest.objects.filter(pk=forgotten.pk).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    call_command("seekers_housekeeping", stdout=open("/dev/null", "w"))
+    assert not SpaceRequest.objects.filter(pk=forgotten.pk).exists()
+    assert SpaceRequest.objects.get(pk=lapsed.pk).state == "expired"
+    reminder = next(m for m in mail.outbox if m.to == ["lea@example.net"])
+    renew = next(url for url in links_in(reminder) if "/verlaengern/" in url)
+    call_command("seekers_housekeeping", stdout=open("/dev/null", "w"))
+    assert [m.to for m in mail.outbox].count(["lea@example.net"]) == 1  # reminded once
+    response = client.get(path_of(renew))
+    assert response.status_code == 302
+    soon.refresh_from_db()
+    assert soon.expires_on > timezone.localdate() + datetime.timedelta(days=170) and soon.reminded_at is None

@@ -68,8 +68,10 @@ def _request(rng, index, town, centre, today):
     cheap, dear = RENT[town.size_class]
     max_rent = Decimal(str(round(rng.uniform(cheap, dear) * rent_factor + 1, 1)))
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    created = timezone.now() - datetime.timedelta(days=rng.randint(1, 170), hours=rng.randint(0, 23))
     state = _pick(rng, STATES)
+    # ages that fit the state: unconfirmed ones are deleted after 7 days, expired ones ran their 180 days
+    days = {SpaceRequest.State.UNCONFIRMED: (0, 5), SpaceRequest.State.EXPIRED: (185, 300)}.get(state, (1, 170))
+    created = timezone.now() - datetime.timedelta(days=rng.randint(*days), hours=rng.randint(0, 23))
     confirmed = None if state == SpaceRequest.State.UNCONFIRMED else created + datetime.timedelta(hours=2)
     return SpaceRequest(
         name=f"{first} {last}", organisation=rng.choice(["", "", f"{last} & Partner", f"{first}s {concepts[0].split()[0]}"]),

@@ -107,4 +107,4 @@ def test_staff_pages_show_matches_with_explanations(client, users, make_request)
     assert "Lea Gründerin" in page and "Fläche" in page and "✓" in page and "nicht veröffentlicht" in page
     unit_id = matching.units_for_request(erfurt_request, users["stadt-erfurt"])[0].unit_id
     unit_page = client.get(f"/gesuche/verwaltung/einheit/{unit_id}/").content.decode()
-    assert f'data-request="{erfurt_request.pk}"' in unit_page
+    assert f'data-request="{erfurt_request.pk}"' in unit_page, unit_page[unit_page.find("<main>"):][:3000]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from registry.imports.retention import prune
 from registry.listings.retention import prune_inquiries
 from registry.ops import throttle
+from registry.seekers.services import housekeeping as seekers_housekeeping
 
 log = logging.getLogger(__name__)
 
@@ -50,5 +51,8 @@ class Command(BaseCommand):
         inquiries = prune_inquiries()
         day_ago = timezone.now() - datetime.timedelta(days=1)
         counters = throttle.prune() + AccessAttempt.objects.filter(attempt_time__lt=day_ago).delete()[0]
+        requests = seekers_housekeeping(settings.SITE_URL.rstrip("/"))  # idempotent: reminds once, expires once
         return (f"{files} Upload(s) gelöscht, {archived} Import(e) archiviert, {inquiries} Anfrage(n) älter als "
-                f"{settings.INQUIRY_RETENTION_MONTHS} Monate gelöscht, {counters} alte Sperrzähler entfernt.")
+                f"{settings.INQUIRY_RETENTION_MONTHS} Monate gelöscht, {counters} alte Sperrzähler entfernt; "
+                f"Flächengesuche: {requests['deleted']} unbestätigte gelöscht, {requests['expired']} abgelaufen, "
+                f"{requests['reminded']} erinnert.")

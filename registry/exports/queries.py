@@ -153,8 +153,11 @@ def table_sql(units, fields, site, srid=4326):
         columns[name] = f"NULLIF(({expr})::text, '')" if kind == "text" else f"({expr})::{SQL_TYPES[kind]}"
         if name == "status":
             columns["status_label"] = status_label_sql()
-    columns["geom"] = f"ST_Transform(u.location, {int(srid)})" if int(srid) != 4326 else "u.location"
-    return _select(units, columns, site)
+    # typed geometry(Point, srid): GDAL reads type and SRID from the column instead of asking the rows
+    columns["geom"] = (f"ST_Transform(u.location, {int(srid)})::geometry(Point, {int(srid)})"
+                       if int(srid) != 4326 else "u.location")
+    # no ORDER BY: a GeoPackage has no row order to keep, and the sort was a third of the query's time
+    return _select(units, columns, site, order=False)
 
 
 def xlsx_sql(units, fields, site):

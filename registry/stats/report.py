@@ -16,7 +16,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from registry.formats import german_number
+from registry.formats import german_number, spreadsheet_text
 
 
 ORANGE = colors.HexColor("#D55E00")
@@ -42,7 +42,8 @@ def xlsx(day, rows, trend, buckets):
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row["name"], row["municipality"], row["units"], row["vacant"], row["vacancy_rate"],
+        # typed by towns: a name starting with = + - @ would be a formula cell, spreadsheet_text keeps it text
+        sheet.append([spreadsheet_text(row["name"]), spreadsheet_text(row["municipality"]), row["units"], row["vacant"], row["vacancy_rate"],
                       row["vacant_floor_area"], row["interim_use"], row["median_vacancy_days"],
                       None if row["change"] is None else row["change"] * 100])
     last = 3 + len(rows)

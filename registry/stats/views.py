@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from registry.formats import german_number
+from registry.formats import german_number, spreadsheet_text
 from registry.places.models import TownCentre
 from registry.units.categories import Category
 
@@ -140,7 +140,7 @@ def _german(value):
         return german_number(value, 4, strip_zeros=True).replace(".", "")  # no grouping: Excel reads it as a number
     if isinstance(value, datetime.date):
         return value.strftime("%d.%m.%Y")
-    return str(value)
+    return spreadsheet_text(value)  # centre names are typed by towns: „=HYPERLINK(…)“ stays text
 
 
 @require_GET

@@ -117,7 +117,7 @@ def test_city_manager_filters_pages_opens_and_updates(device, app_url, test_unit
     page.click("#filter-form button[type=submit]")
     page.wait_for_url(re.compile(r"status=vacant&status=reserved&centre=erfurt-altstadt"))
     wait_for_map(page)
-    page.wait_for_function("document.getElementById('map').dataset.kind === 'units'")
+    page.wait_for_selector("#map[data-kind=units]")  # (no wait_for_function: the CSP forbids eval)
     expected = Unit.objects.filter(centre__slug="erfurt-altstadt", status__in=["vacant", "reserved"])
     count = expected.count()
     assert count > 25  # more than one page
@@ -171,7 +171,7 @@ def test_city_manager_filters_pages_opens_and_updates(device, app_url, test_unit
 
     # Zoom in, reload: filters, sort and view come back; back restores the previous sort
     page.evaluate("window.registryLeafletMap.setView([50.9778, 11.0290], 17, {animate: false})")
-    page.wait_for_function("location.search.includes('ansicht=17/')")
+    page.wait_for_url(re.compile(r"ansicht=17/"))
     view = parse_qs(urlsplit(page.url).query)["ansicht"][0]
     page.reload()
     wait_for_map(page)
@@ -195,7 +195,7 @@ def test_city_manager_filters_pages_opens_and_updates(device, app_url, test_unit
     shot(page, f"{name}-de-09-status-form")
     page.click(".status-form button[type=submit]")
     page.wait_for_selector("#map-message.success")
-    page.wait_for_function("document.getElementById('map-message').textContent.includes('Filter')")
+    page.locator("#map-message", has_text="Filter").wait_for()
     text = page.inner_text("#map-message")
     assert "Gespeichert" in text and "genutzt" in text and "passt nicht mehr zum Filter" in text
     shot(page, f"{name}-de-10-status-saved")
@@ -229,6 +229,7 @@ def test_an_invalid_filter_in_the_url_is_named_and_the_map_lives(device, app_url
     page.wait_for_selector("#filter-errors")
     assert "Fläche ab (m²)" in page.inner_text("#filter-errors") and "min_area" not in page.inner_text("#filter-errors")
     page.wait_for_selector("#map-message.error")
-    page.wait_for_function("document.getElementById('map').dataset.labels > 0")  # the centres are drawn
+    page.wait_for_selector("#map[data-labels]")
+    assert int(page.get_attribute("#map", "data-labels")) > 0  # the centres are drawn, with labels
     shot(page, f"{name}-de-11-invalid-filter")
     assert page.errors == []

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
 from django.db import connection
 from django.db.models import Q
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -129,7 +130,7 @@ class RequestForm(LabelledErrors, forms.ModelForm):
         low, high = data.get("min_area"), data.get("max_area")
         if low is not None and high is not None and low > high:
             self.add_error("max_area", _("„Fläche bis“ (%(high)s m²) ist kleiner als „Fläche von“ (%(low)s m²) – "
-                                         "bitte die Werte tauschen.") % {"high": f"{high:n}", "low": f"{low:n}"})
+                                         "bitte die Werte tauschen.") % {"high": floatformat(high, "-1g"), "low": floatformat(low, "-1g")})
         if (not data.get("centres") and not data.get("municipalities") and not data.get("area")
                 and not self.errors.keys() & {"municipalities", "area"}):
             self.add_error("centres", _("Bitte wählen Sie mindestens eine Innenstadt oder Gemeinde "

@@ -13,6 +13,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db.models import F, Q
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -117,8 +118,8 @@ class SpaceRequest(models.Model):
 
     def __str__(self):
         return _("Gesuch %(id)s: %(use)s, %(low)s–%(high)s m²") % {
-            "id": self.pk, "use": self.get_category_display(), "low": f"{self.min_area:n}",
-            "high": f"{self.max_area:n}"}
+            "id": self.pk, "use": self.get_category_display(), "low": floatformat(self.min_area, "-1"),
+            "high": floatformat(self.max_area, "-1")}
 
     @property
     def is_open(self):

@@ -71,7 +71,7 @@ def test_bad_input_is_named_in_german_and_nothing_is_stored(client):
     assert "E-Mail:" in page and "Gemeinden: „Berlin“ ist keine Thüringer Gemeinde" in page
     assert "Ich möchte passende Angebote per E-Mail erhalten" in page
     reversed_range = submit(client, min_area="1.250", max_area="80").content.decode()
-    assert "Fläche bis (m²): „Fläche bis“ (80 m²) ist kleiner als „Fläche von“ (1250 m²)" in reversed_range
+    assert "Fläche bis (m²): „Fläche bis“ (80 m²) ist kleiner als „Fläche von“ (1.250 m²)" in reversed_range
     nowhere = submit(client, centres=[]).content.decode()
     assert "Innenstädte: Bitte wählen Sie mindestens eine Innenstadt oder Gemeinde" in nowhere
     berlin = '{"type": "Polygon", "coordinates": [[[13.3, 52.4], [13.5, 52.4], [13.5, 52.6], [13.3, 52.4]]]}'

@@ -157,8 +157,17 @@ class UnitFilter(forms.Form):
         return units
 
     def error_json(self):
-        """{"error": ..., "parameters": {name: [messages]}} for API responses."""
+        """{"error": ..., "parameters": {name: ["<Label>: message"]}, "labels": {name: label}} for API answers:
+        the parameter as a machine names it, the message as a person reads it (the field's German label)."""
+        labels = {name: str(self.fields[name].label) for name in self.errors if name in self.fields}
+
+        def labelled(name, message):
+            label = labels.get(name)
+            return f"{label}: {message}" if label and not message.startswith(label) else message
+
         return {
             "error": str(_("Ungültige Filterparameter.")),
-            "parameters": {field: [str(message) for message in messages] for field, messages in self.errors.items()},
+            "parameters": {name: [labelled(name, str(message)) for message in messages]
+                           for name, messages in self.errors.items()},
+            "labels": labels,
         }

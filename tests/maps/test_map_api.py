@@ -56,3 +56,12 @@ def test_bad_parameters_are_named(client, query, parameter):
     response = client.get(f"/api/map/units.json?{query}")
     assert response.status_code == 400
     assert parameter in json.loads(response.content)["parameters"]
+
+
+def test_a_bad_filter_value_names_the_field_by_its_label(client):
+    response = client.get("/api/map/units.json?zoom=8&min_area=abc&status=vacant,weg")
+    assert response.status_code == 400
+    body = json.loads(response.content)
+    assert body["parameters"]["min_area"] == ["Fläche ab (m²): „abc“ ist keine Zahl."]
+    assert body["parameters"]["status"][0].startswith("Status: ")
+    assert body["labels"]["min_area"] == "Fläche ab (m²)"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from registry.formats import german_number, spreadsheet_text
 from registry.places.models import TownCentre
 from registry.units.categories import Category
+from registry.units.filters import querystring
 
 from . import queries
 from .cache import cached, etag, revalidated
@@ -72,9 +73,18 @@ def overview(request):
         rows.sort(key=lambda r: (r[key] is None, r[key] if r[key] is not None else 0), reverse=sort.startswith("-"))
     today = timezone.localdate()
     presets = [d for d in queries.reference_dates(today) if d != today][::-1][:6]
+    # Links carry the figures' parameters through the same query-string builder as the map's filters.
+    chosen = {"date": day.isoformat(), "category": category}
+    query = querystring(chosen, ("date", "category"))
+    sort_links = {name: "?" + querystring(chosen, ("date", "category"), sort=(
+        ("-" if sort == name else "") + name if name == "name" else ("" if sort == f"-{name}" else "-") + name))
+        for name in SORTABLE}
     return render(request, "stats/overview.html", {
         "form": form, "rows": rows, "day": day, "previous_day": previous_day, "category": category,
-        "sort": sort, "presets": presets, "today": today, "stats_key": etag(request),
+        "sort": sort, "today": today, "stats_key": etag(request), "query": query, "sort_links": sort_links,
+        "presets": [(preset, "?" + querystring({"category": category}, ("category",), date=preset.isoformat()))
+                    for preset in presets],
+        "today_url": "?" + querystring({"category": category}, ("category",)),
         "trend": cached(request, queries.trend, day, category or None),
         "buckets": cached(request, queries.duration_buckets, day, category or None),
         "totals": _totals(rows),

@@ -62,3 +62,10 @@ def test_listings_paging_keeps_the_filters(client):
     match = re.search(r'href="([^"]*)" rel="next"', html)
     assert match, "the demo has more than one page of listings"
     assert unescape(match.group(1)) == "?min_area=10&seite=2"
+
+
+def test_statistics_links_keep_day_and_category(client):
+    html = unescape(client.get("/statistik/?date=2025-06-30&category=retail&sort=-vacancy_rate").content.decode())
+    assert 'href="?date=2025-06-30&category=retail&sort=vacancy_rate"' in html  # the current sort flips
+    assert 'href="?date=2025-06-30&category=retail&sort=name"' in html
+    assert "/api/stats/centres.csv?date=2025-06-30&category=retail" in html

@@ -172,7 +172,19 @@ def staff_detail(request, pk):
     proposed = {p.unit_id for p in proposals}
     return render(request, "seekers/staff_detail.html", {
         "space_request": space_request, "matches": matches, "proposals": proposals, "proposed": proposed,
-        "outcome_form": ProposalOutcomeForm()})
+        "outcome_form": ProposalOutcomeForm(), "map_query": _map_query(space_request)})
+
+
+def _map_query(space_request):
+    """The map's own filter parameters for the request's region and size: vacant units there (floor and
+    step-free are not map filters; the table above is exact)."""
+    from urllib.parse import urlencode
+
+    query = [("status", "vacant"), ("min_area", format(space_request.min_area.normalize(), "f")),
+             ("max_area", format(space_request.max_area.normalize(), "f"))]
+    query += [("centre", centre.slug) for centre in space_request.centres.all()]
+    query += [("municipality", m.ags) for m in space_request.municipalities.all()]
+    return urlencode(query)
 
 
 def _own(user):

@@ -105,6 +105,8 @@ def test_staff_pages_show_matches_with_explanations(client, users, make_request)
     client.force_login(users["stadt-erfurt"])
     page = client.get(f"/gesuche/verwaltung/{erfurt_request.pk}/").content.decode()
     assert "Lea Gründerin" in page and "Fläche" in page and "✓" in page and "nicht veröffentlicht" in page
+    assert "/?status=vacant&amp;min_area=40&amp;max_area=200&amp;centre=erfurt-altstadt" in page
+    assert client.get("/?status=vacant&min_area=40&max_area=200&centre=erfurt-altstadt").status_code == 200
     unit_id = matching.units_for_request(erfurt_request, users["stadt-erfurt"])[0].unit_id
     unit_page = client.get(f"/gesuche/verwaltung/einheit/{unit_id}/").content.decode()
     assert f'data-request="{erfurt_request.pk}"' in unit_page, unit_page[unit_page.find("<main>"):][:3000]

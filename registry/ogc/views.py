@@ -16,6 +16,7 @@ from django.db import DataError, InternalError, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -89,7 +90,7 @@ def ogc_view(view):
             response.content = b""
             if length is not None:
                 response["Content-Length"] = str(length)
-        response["Vary"] = "Accept, Authorization, Cookie"
+        patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
         return response
 
     return wrapper

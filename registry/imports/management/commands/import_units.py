@@ -12,6 +12,8 @@ from registry.imports.models import MappingPreset
 from registry.imports.readers import ImportFileError, read
 from registry.places.models import Municipality
 
+MAX_LINES = 2000  # of the diff printed to the terminal
+
 
 class Command(BaseCommand):
     help = ("Importiert eine Erhebung (CSV, XLSX, GeoJSON, GeoPackage, ZIP mit Shapefile) in eine Gemeinde – "
@@ -133,8 +135,12 @@ class Command(BaseCommand):
             self.stdout.write(preview.sentence() + ".")
             owners = access.can_see_private(account, place.pk)
             rows = [diff.describe_row(row, owners) for row in preview.changes]
-            for line in diff.text_lines(rows):
+            lines = diff.text_lines(rows)
+            for line in lines[:MAX_LINES]:
                 self.stdout.write(line)
+            if len(lines) > MAX_LINES:  # a terminal is no place for 100,000 changes; the CSV has them all
+                self.stdout.write(f"… und {len(lines) - MAX_LINES} weitere Zeilen der Änderungsliste; vollständig "
+                                  "mit --diff-csv DATEI.")
             if diff_csv:
                 with open(diff_csv, "w", encoding="utf-8-sig", newline="") as target:
                     diff.write_csv(target, rows)

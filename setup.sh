@@ -2,8 +2,12 @@
 # Set-up of the Leerstandsregister on Debian 12, run as root or with sudo.
 #
 #   bash setup.sh run    install what is missing, prepare the database, load the demo, serve :8000
-#   bash setup.sh test   the same set-up, then the whole test suite
-#   bash setup.sh prepare  the set-up alone (used by the two above and by the tests)
+#                        (development: Django's runserver, DEBUG on, demo accounts)
+#   bash setup.sh serve  production mode: gunicorn, DEBUG=false, SECRET_KEY generated once and kept in
+#                        .env, no demo unless LOAD_DEMO=true (README, "Betrieb")
+#   bash setup.sh test   the same set-up as run, then the whole test suite
+#   bash setup.sh prepare  the set-up alone (used by run and test and by the tests)
+#   bash setup.sh lock   re-pin requirements.lock / requirements-test.lock after changing pyproject.toml
 #
 # Re-running is fast: every step checks first and does nothing when all is in place.
 set -euo pipefail
@@ -44,14 +48,51 @@ system_packages() {
 python_env() {
   [ -x "$PY" ] || { log "Virtuelle Umgebung .venv/"; python3 -m venv "$VENV"; }
   local stamp
-  stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  stamp="$VENV/.installed-$(cat pyproject.toml requirements-test.lock | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
-    log "Python-Abhängigkeiten"
+    log "Python-Abhängigkeiten (requirements-test.lock: Versionen und Prüfsummen fest)"
     "$PY" -m pip install -q --upgrade pip
-    "$PY" -m pip install -q -e ".[test]"
+    "$PY" -m pip install -q --require-hashes --no-deps -r requirements-test.lock
+    "$PY" -m pip install -q --no-deps -e .
+    if ! "$PY" -m pip check >/dev/null; then
+      # a dependency added to pyproject.toml without re-locking: install it unpinned so that work goes on,
+      # and say so loudly (tests/ops/test_container.py fails until the lock files are renewed)
+      printf 'WARNUNG: requirements-test.lock passt nicht zu pyproject.toml (%s).\n  Bitte "bash setup.sh lock" ausführen und beide .lock-Dateien committen.\n' \
+        "$("$PY" -m pip check | head -3 | tr '\n' ' ')" >&2
+      "$PY" -m pip install -q -e ".[test]"
+    fi
     rm -f "$VENV"/.installed-*
     touch "$stamp"
   fi
+}
+
+lock() {
+  # Pins every package (also indirect ones) with its hashes; the Dockerfile installs requirements.lock,
+  # setup.sh requirements-test.lock (the same versions plus the test tools).
+  [ -x "$PY" ] || python3 -m venv "$VENV"
+  "$PY" -m pip install -q pip-tools
+  local compile=("$VENV/bin/pip-compile" --quiet --generate-hashes --allow-unsafe --strip-extras
+                 --no-emit-index-url --no-emit-find-links)
+  "${compile[@]}" --output-file requirements.lock pyproject.toml
+  "${compile[@]}" --extra test --constraint requirements.lock --output-file requirements-test.lock pyproject.toml
+  log "requirements.lock und requirements-test.lock neu geschrieben"
+}
+
+dotenv_value() { [ -f "$ENV_FILE" ] && sed -n "s/^$1=//p" "$ENV_FILE" | tail -n1; }
+
+production_env() {
+  # The secret key is generated once and kept in .env (mode 600): sessions and links survive restarts.
+  touch "$ENV_FILE"
+  chmod 600 "$ENV_FILE"
+  if [ -z "${SECRET_KEY:-}" ] && [ -z "$(dotenv_value SECRET_KEY)" ]; then
+    echo "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" >> "$ENV_FILE"
+    log "SECRET_KEY erzeugt und in $ENV_FILE gespeichert"
+  fi
+  SECRET_KEY=${SECRET_KEY:-$(dotenv_value SECRET_KEY)}
+  export SECRET_KEY DEBUG=false
+  # Local defaults; a server behind TLS sets HTTPS=true, ALLOWED_HOSTS and TRUSTED_PROXY_COUNT in .env.
+  [ -n "${ALLOWED_HOSTS:-}$(dotenv_value ALLOWED_HOSTS)" ] || export ALLOWED_HOSTS=127.0.0.1,localhost
+  [ -n "${HTTPS:-}$(dotenv_value HTTPS)" ] || export HTTPS=false
 }
 
 configured_database_url() {
@@ -105,41 +146,63 @@ database() {
     touch "$ENV_FILE"
     grep -v '^DATABASE_URL=' "$ENV_FILE" > "$ENV_FILE.tmp" || true
     echo "DATABASE_URL=$DATABASE_URL" >> "$ENV_FILE.tmp"
-    mv "$ENV_FILE.tmp" "$ENV_FILE"
+    cat "$ENV_FILE.tmp" > "$ENV_FILE" && rm -f "$ENV_FILE.tmp"  # keeps the file and its mode (600 with a SECRET_KEY)
   fi
   DATABASE_URL=$url "$PY" manage.py ensure_database
 }
 
-prepare() {
+install() {
   system_packages
   python_env
   database
-  log "Migrationen, Übersetzungen, Demodaten"
+  log "Migrationen, Übersetzungen"
   "$PY" manage.py migrate --no-input -v0
   "$PY" manage.py compilemessages -v0 --ignore '.venv/*'
+}
+
+prepare() {
+  install
+  log "Statische Dateien, Demodaten"
   "$PY" manage.py collectstatic --no-input -v0
   "$PY" manage.py load_demo
+}
+
+background_jobs() {
+  # Large imports run as background jobs: the worker takes them from a table in the same database.
+  "$PY" manage.py db_worker --no-reload &
+  WORKER=$!
+  # retention rules (README, Betrieb): inquiries after 12 months, unused import files after a week (hourly)
+  "$PY" manage.py housekeeping --every 1 >/dev/null &
+  HOUSEKEEPING=$!
+  trap 'kill "$WORKER" "$HOUSEKEEPING" 2>/dev/null || true' EXIT
 }
 
 case "$MODE" in
   prepare) prepare ;;
   run)
     prepare
-    # Large imports run as background jobs: the worker takes them from a table in the same database.
-    "$PY" manage.py db_worker --no-reload &
-    WORKER=$!
-    # retention rules (README, Betrieb): inquiries after 12 months, unused import files after a week (hourly)
-    "$PY" manage.py housekeeping --every 1 >/dev/null &
-    HOUSEKEEPING=$!
-    trap 'kill "$WORKER" "$HOUSEKEEPING" 2>/dev/null || true' EXIT
+    background_jobs
     log "Leerstandsregister läuft auf http://127.0.0.1:8000 (Strg+C beendet; Hintergrundjobs: db_worker)"
     "$PY" manage.py runserver 127.0.0.1:8000 "$@"
     ;;
+  serve)
+    production_env
+    install
+    log "Statische Dateien (DEBUG=false: Namen mit Prüfsumme)"
+    "$PY" manage.py collectstatic --no-input -v0
+    if [ "${LOAD_DEMO:-$(dotenv_value LOAD_DEMO)}" = true ]; then "$PY" manage.py load_demo; fi
+    "$PY" manage.py check --deploy --fail-level ERROR
+    background_jobs
+    export GUNICORN_BIND=${GUNICORN_BIND:-127.0.0.1:${PORT:-8000}}
+    log "Leerstandsregister (Produktionsmodus, gunicorn) auf http://$GUNICORN_BIND (Strg+C beendet)"
+    "$VENV/bin/gunicorn" registry.wsgi "$@"
+    ;;
+  lock) lock ;;
   test)
     prepare
     log "Testsuite"
     # A fresh test database each run: no schema or demo data left over from older code.
     exec "$VENV/bin/pytest" --create-db "$@"
     ;;
-  *) die "Unbekannter Modus '$MODE' (run, test oder prepare)." ;;
+  *) die "Unbekannter Modus '$MODE' (run, serve, test, prepare oder lock)." ;;
 esac

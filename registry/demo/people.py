@@ -59,16 +59,19 @@ def fake_owner(rng, index, town, postcode):
 
 
 def demo_accounts():
-    """Create or reset the demo accounts; returns them by username."""
+    """Create the demo accounts (roles and towns reset, passwords only when new); returns them by username."""
     users = {}
     User = get_user_model()
     for username, spec in DEMO_ACCOUNTS.items():
-        user, _ = User.objects.get_or_create(username=username)
+        user, created = User.objects.get_or_create(username=username)
         user.is_superuser = user.is_staff = spec.get("superuser", False)
         if spec.get("role") == Role.CITY_MANAGER:
             user.is_staff = True  # city managers use the admin for their own municipalities
         user.email = f"{username}@example.org"
-        user.set_password(DEMO_PASSWORD)
+        if created or not user.has_usable_password():
+            # never reset a password someone chose: a demo loaded again (or by mistake on a real
+            # installation) must not turn "admin" back into admin/demo
+            user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([Group.objects.get(name=spec["role"])] if "role" in spec else [])
         profile, _ = Profile.objects.get_or_create(user=user)

@@ -148,6 +148,10 @@ def document(root):
             _("Schema der Objekte (JSON Schema)"), f"get_{op}_schema", [_ref("f")], {
                 "200": {"description": "JSON Schema", "content": {"application/schema+json": {
                     "schema": any_object}, **html}}}, tag)
+        paths[f"/collections/{name}/schema/feature"] = _get(
+            _("Schema eines Objekts (GeoJSON Feature)"), f"get_{op}_feature_schema", [_ref("f")], {
+                "200": {"description": "JSON Schema", "content": {"application/schema+json": {
+                    "schema": any_object}, **html}}}, tag)
     return {
         "openapi": "3.0.3",
         "info": {"title": _("Leerstandsregister Thüringen – OGC API – Features"), "version": "1.0.0",

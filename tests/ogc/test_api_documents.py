@@ -72,3 +72,17 @@ def test_queryables_and_schema_never_name_personal_data(client, basic):
     assert queryables["properties"]["vacant_since"] == {"title": "leer seit", "type": "string", "format": "date"}
     assert queryables["properties"]["status"]["enum"][0] == "occupied"
     assert queryables["properties"]["geometry"]["format"] == "geometry-point"
+
+
+def test_every_path_in_the_openapi_document_answers(client):
+    from registry.listings.models import Listing
+    from registry.places.models import TownCentre
+
+    document = client.get("/ogc/api").json()
+    ids = {"units": Listing.objects.public().first().unit_id, "town-centres": TownCentre.objects.first().pk}
+    assert document["servers"] == [{"url": "http://testserver/ogc"}]
+    for path in document["paths"]:
+        collection = path.split("/")[2] if path.startswith("/collections/") else None
+        url = "/ogc" + path.replace("{featureId}", str(ids.get(collection, "")))
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.content[:200])

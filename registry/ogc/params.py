@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from registry.exports.views import ApiError
 from registry.units.filters import PARAMETERS as UNIT_FILTER_PARAMETERS
@@ -26,7 +25,6 @@ ITEMS_PARAMETERS = ("f", "limit", "offset", "after", "before", "matched", "bbox"
 UNIT_PARAMETERS = (*UNIT_FILTER_PARAMETERS, "include")
 FILTER_LANGUAGES = {"cql2-text": "cql2-text", "cql2-json": "cql2-json",
                     "cql-text": "cql2-text"}  # GDAL 3.6 asks for `cql-text` and writes what cql2-text reads
-INVALID = gettext_lazy("Ungültiger Parameter.")
 
 
 def fail(parameter, message):

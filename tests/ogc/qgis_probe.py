@@ -14,8 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 home = tempfile.mkdtemp()
 os.environ["QGIS_AUTH_DB_DIR_PATH"] = home
 
-from qgis.core import (QgsApplication, QgsAuthMethodConfig, QgsFeatureRequest, QgsMessageLog,  # noqa: E402
-                       QgsVectorLayer)
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsFeatureRequest, QgsVectorLayer  # noqa: E402
 
 app = QgsApplication([], False, home)
 app.setPrefixPath("/usr", True)

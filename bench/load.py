@@ -76,6 +76,12 @@ def wrk(url, connections, duration, headers=()):
     return {"rps": rps, "p50": p50, "p99": p99, "errors": errors, "requests": requests}
 
 
+def drain(base):
+    """Wait until gunicorn has worked off what the last wrk run left queued (sync workers finish every accepted
+    request after wrk has gone): one request through the same queue."""
+    urllib.request.urlopen(base + "/api/stats/centres.json", timeout=600).read()
+
+
 def bump_version():
     from django.db import connection
 
@@ -215,9 +221,10 @@ def main():
         for path, note, connections, headers in plan:
             # the full export takes seconds per request: a longer window, or wrk sees one or two
             duration = args.duration * (4 if connections < 4 else 1)
+            drain(base)
             result = wrk(base + path, connections, duration, headers)
-            results.append([path, note, connections, f"{result['rps']:.1f}", f"{result['p50']:.0f} ms",
-                            f"{result['p99']:.0f} ms", result["errors"]])
+            results.append([path, note, connections, result["requests"], f"{result['rps']:.1f}",
+                            f"{result['p50']:.0f} ms", f"{result['p99']:.0f} ms", result["errors"]])
             print(results[-1], file=sys.stderr)
     finally:
         server.send_signal(signal.SIGTERM)
@@ -226,7 +233,7 @@ def main():
     total = Unit.objects.count()
     print(f"\n{total:,} Einheiten ({Unit.objects.filter(centre__isnull=False).count():,} in Innenstädten), "
           f"gunicorn {args.workers} Worker, wrk {args.duration} s je Zeile\n")
-    print(table(["Adresse", "Art", "Verbindungen", "req/s", "p50", "p99", "Fehler"], results))
+    print(table(["Adresse", "Art", "Verbindungen", "Antworten", "req/s", "p50", "p99", "Fehler"], results))
     print("\nOhne Cache (direkt nach einer Änderung), Median aus", args.repeat, "\n")
     print(table(["Adresse", "Endpunkt", "rohe SQL", "Endpunkt/SQL"],
                 [[path, f"{endpoint * 1000:.0f} ms", f"{raw * 1000:.0f} ms", f"{endpoint / raw:.2f}"]

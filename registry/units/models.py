@@ -118,6 +118,10 @@ class Unit(models.Model):
             models.Index(fields=["status"]),
             models.Index(fields=["municipality", "status"]),
             models.Index(fields=["centre", "status"]),
+            # The units in centres, first step of every statistic: an index-only scan of a small partial index
+            # instead of one heap page per unit (at 1 M units 2.9 s → 11 ms for 25,871 units, bench/load.py).
+            models.Index(fields=["centre", "id"], include=["category", "floor_area"],
+                         condition=Q(centre__isnull=False), name="unit_in_centre"),
             models.Index(fields=["vacant_since"]),
             # a plain btree: matching is by equality, the LIKE index Django adds for db_index is not needed
             models.Index(fields=["external_id"], name="unit_external_id"),
@@ -184,7 +188,8 @@ class Unit(models.Model):
 class Occupancy(models.Model):
     """One interval of a unit's history: [valid_from, valid_to), open while valid_to is NULL."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="intervals", verbose_name=_("Einheit"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="intervals", verbose_name=_("Einheit"),
+                             db_index=False)  # occupancy_by_unit serves, and covers the statistics' lookups
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices)
     category = models.CharField(_("Nutzung"), max_length=20, choices=Category.choices, blank=True)
     use_description = models.CharField(_("Nutzung (Freitext)"), max_length=200, blank=True)
@@ -201,6 +206,11 @@ class Occupancy(models.Model):
         verbose_name = _("Belegungszeitraum")
         verbose_name_plural = _("Belegungshistorie")
         ordering = ["unit", "valid_from"]
+        indexes = [
+            # The statistics look up the interval at a day for each unit in a centre (26k at 1 M units); with the
+            # dates and status in the index that is an index-only scan, not a random heap read per unit.
+            models.Index(fields=["unit"], include=["valid_from", "valid_to", "status"], name="occupancy_by_unit"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="occupancy_status_known"),
             models.CheckConstraint(

@@ -40,3 +40,21 @@ def committed_token(committed, users):
               "VALUES (%s, 'GDAL', %s, %s, now())", [users["analyst"].pk, token[:10], _digest(token)])
     yield token
     committed("DELETE FROM accounts_apitoken WHERE digest = %s", [_digest(token)])
+
+
+@pytest.fixture
+def committed_token_for(committed, users):
+    """Committed tokens for any demo user (the live server sees them), removed afterwards."""
+    from registry.accounts.tokens import PREFIX, _digest
+
+    made = []
+
+    def make(username):
+        token = f"{PREFIX}ogc-test-{username}-" + "y" * 20
+        committed("INSERT INTO accounts_apitoken (user_id, name, prefix, digest, created_at) "
+                  "VALUES (%s, 'GDAL', %s, %s, now())", [users[username].pk, token[:10], _digest(token)])
+        made.append(token)
+        return token
+    yield make
+    for token in made:
+        committed("DELETE FROM accounts_apitoken WHERE digest = %s", [_digest(token)])

@@ -82,6 +82,7 @@ _QUALIFIERS = {"zuletzt", "letzte", "letzter", "intern", "interne", "interner", 
 _OWNER_WORDS = {"eigentuemer", "eigentuemers", "eigentuemerin", "eigentuemern", "ansprechpartner", "ansprechpartnerin",
                 "kontakt", "owner", "owners", "vermieter", "vermieterin"}
 AUTO_SCORE = 90  # a fuzzy score from which a suggestion is taken without asking
+SUGGEST_SCORE = 75  # below, a guess is noise ("Foto-Nr" ≈ "floor" 73 %) and not shown at all
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def recognise_header(name):
         spellings = [s for s in _SPELLINGS if len(s) > 2] if len(key) > 3 else list(_SPELLINGS)
         best = process.extractOne(key, spellings, scorer=fuzz.ratio)
         field, score = (_SPELLINGS[best[0]], int(round(best[1]))) if best else (None, 0)
-    if field is None:
+    if field is None or score < SUGGEST_SCORE:
         return Recognised(None)
     if owner and field not in OWNER_FIELDS:  # "Adresse des Eigentümers" is not the unit's street
         return Recognised(None)

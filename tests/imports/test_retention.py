@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from registry.imports import engine
-from registry.imports.models import ImportBatch
+from registry.imports.models import ImportBatch, ImportChange
 from registry.places.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -152,9 +152,13 @@ def test_an_owner_an_import_replaced_is_forgotten_once_the_import_can_no_longer_
     Owner.objects.filter(pk=consented.pk).update(consent="refused", consent_date="2026-02-01")
     sold(99, "Erika Beispiel", "verkauf.csv")
     sold(98, "Erika Beispiel", "verkauf2.csv")
-    ImportBatch.objects.filter(file_name__startswith="verkauf").update(
-        finished_at=timezone.now() - datetime.timedelta(91))
+    sales = ImportBatch.objects.filter(file_name__startswith="verkauf")
+    # what the import changed, kept for the batch page; names the owners
+    assert set(ImportChange.objects.filter(batch__in=sales, field="owner_name").values_list("old", "new")) == {
+        ("Max Muster", "Erika Beispiel"), ("Karl Kauz", "Erika Beispiel")}
+    sales.update(finished_at=timezone.now() - datetime.timedelta(91))
     call_command("prune_imports", verbosity=0)
+    assert not ImportChange.objects.filter(batch__in=sales).exists()  # archived: its diff goes too
     assert not Owner.objects.filter(pk=seller.pk).exists()  # owns nothing, no consent, no account: gone
     assert Owner.objects.filter(pk=consented.pk).exists()  # their answer on consent is a record to keep
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from registry.accounts import access
+from registry.units.models import Unit
 
 from . import staging, values, writing
 from .models import ImportBatch, ImportChange
@@ -122,7 +123,10 @@ def _check(table, municipality, mapping, progress):
         return preview, None, column_of
     fields = list(column_of)
     preview.rows = staging.stage(table, column_of, progress)
-    staging.decode(fields)
+    for field, example in staging.decode(fields).items():  # said, not done silently
+        places = Unit._meta.get_field(field).decimal_places
+        preview.notices.append(f"Spalte „{column_of[field]}“: Werte mit mehr als {places} Nachkommastelle(n) "
+                               f"werden gerundet (z. B. „{example}“).")
     crs = None
     shares = None if file_points else staging.coordinate_shares(fields)
     if shares:

@@ -76,8 +76,9 @@ def stage(table, column_of, progress=None):
 
 
 def decode(fields):
-    """Parse every distinct cell value once; import_decoded(field, raw, value as text, error)."""
-    limits = _number_limits()
+    """Parse every distinct cell value once; import_decoded(field, raw, value as text, error). Returns
+    {field: example} for number fields with values finer than the register keeps (they are rounded)."""
+    limits, rounded = _number_limits(), {}
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE import_decoded (field text, raw text, value text, error text)")
         decoded = []
@@ -90,6 +91,8 @@ def decode(fields):
                     value = values.parse(field, raw)
                     if field in limits and _rounded(value, limits[field][1]) >= limits[field][0]:
                         raise ValueError(f"„{raw}“ ist zu groß.")
+                    if field in limits and _rounded(value, limits[field][1]) != decimal.Decimal(_as_text(value)):
+                        rounded.setdefault(field, raw)
                     if isinstance(value, datetime.date) and value > timezone.localdate():
                         raise ValueError(f"„{raw}“ liegt in der Zukunft.")
                     decoded.append((field, raw, _as_text(value), None))
@@ -100,6 +103,7 @@ def decode(fields):
                 copy.write_row(record)
         cursor.execute("CREATE INDEX ON import_decoded (field, raw)")
         cursor.execute("ANALYZE import_raw, import_decoded")
+    return rounded
 
 
 def _number_limits():

@@ -145,6 +145,11 @@ def test_english_csv_utf8_with_decimal_points(tmp_path):
                           "vacant_since": datetime.date(2025, 1, 31), "asking_rent": 9.5, "step_free": True,
                           "listed_building": False, "internal_note": "upper floor, no lift"})
     assert (found.owner.name, found.owner.email) == ("Jane Doe", "jane@example.org")
+    # the register keeps areas to 0.1 m²: finer values are rounded, and the import says so
+    path.write_text(path.read_text(encoding="utf-8").replace("210.5", "210.75"), encoding="utf-8")
+    notices = engine.analyse(read(path), Municipality.objects.get(ags="16051000")).notices
+    assert "Spalte „Floor area (sqm)“: Werte mit mehr als 1 Nachkommastelle(n) werden gerundet (z. B. „210.75“)." \
+        in notices
 
 
 def test_units_in_square_brackets_and_date_hints(tmp_path):

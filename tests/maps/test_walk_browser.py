@@ -90,6 +90,11 @@ def test_a_city_manager_works_through_the_walk_list_on_a_tablet_and_prints_it(ta
     assert "Begehungsliste Erfurt Altstadt" in text and "Notiz" in text
     assert "Abmelden" not in text and "Drucken" not in text
 
+    # the same list on a desktop screen, for the screenshots at both sizes
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=str(ARTIFACTS / "walk-desktop.png"))
+
 
 def test_a_jena_manager_can_neither_open_nor_mark_erfurts_list(tablet, app_url):
     page = tablet

@@ -10,7 +10,11 @@ still invisible to it. Readers read the version *before* computing, hence a cach
 entry holds figures at least as new as its key. The value comes from a sequence so that
 it never repeats, even if the row is deleted. TRUNCATE bumps too (tests, bench resets).
 The price: concurrent writing transactions queue on this row for the rest of their
-transaction (edits are short; a long import holds it until it commits).
+transaction (edits are short; a long import holds it until it commits). And a deadlock is
+possible when an import that updates existing units and a city manager editing one of them
+take the unit row and this row in opposite order; PostgreSQL then aborts one of the two after
+deadlock_timeout (not seen in tests). Bumping at commit time (a deferred row-level constraint
+trigger) would avoid both but queue one event per written row, which bulk imports avoid.
 """
 
 from django.core.management import call_command

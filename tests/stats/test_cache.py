@@ -103,3 +103,37 @@ def test_roles_never_share_entries_or_etags(users):
 def test_a_bad_request_is_not_cached_as_an_answer():
     response = Client().get("/api/stats/centres.json?date=kaputt")
     assert response.status_code == 400 and "ETag" not in response
+
+
+@pytest.mark.browser
+def test_a_write_committed_elsewhere_is_seen_at_once_through_the_running_server(app_url, committed):
+    """Another connection commits (as a second worker or an import would): the next request, with the old ETag,
+    gets the new figure and a new ETag — no stale entry in the shared cache or in a worker's memory."""
+    import urllib.error
+    import urllib.request
+
+    from registry.units.models import Unit
+
+    unit = Unit.objects.filter(centre__slug="erfurt-altstadt", status="vacant", floor_area__isnull=False).first()
+
+    def get(etag=None):
+        request = urllib.request.Request(f"{app_url}/api/stats/centres.json",
+                                         headers={"If-None-Match": etag} if etag else {})
+        try:
+            with urllib.request.urlopen(request) as response:
+                body = json.loads(response.read())
+                row = next(r for r in body["centres"] if r["slug"] == "erfurt-altstadt")
+                return response.status, response.headers["ETag"], row["vacant_floor_area"]
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers["ETag"], None
+
+    status, tag, area = get()
+    assert get(tag)[0] == 304
+    committed("UPDATE units_unit SET floor_area = floor_area + 10 WHERE id = %s", [unit.pk])
+    try:
+        status, new_tag, new_area = get(tag)
+        assert status == 200 and new_tag != tag and new_area == area + 10
+    finally:
+        committed("UPDATE units_unit SET floor_area = floor_area - 10 WHERE id = %s", [unit.pk])
+    status, _tag, back = get(new_tag)
+    assert status == 200 and back == area

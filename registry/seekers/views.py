@@ -243,14 +243,16 @@ def staff_unit(request, pk):
 def figures(request):
     from django.utils import timezone
 
+    from registry.stats.views import StatsFilter  # the statistics' own Stichtag and Nutzungsart rules
     from registry.units.categories import Category
 
     from . import figures as queries
 
-    category = request.GET.get("category", "")
-    category = category if category in Category.values else ""
+    form = StatsFilter(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    category = data.get("category") or ""
+    day = data.get("date") or timezone.localdate()
     centres, totals = queries.supply_demand(category or None)
-    day = timezone.localdate()
     labels = dict(Category.choices)
     by_category = {}
     for row in queries.demand_by_category():
@@ -258,7 +260,8 @@ def figures(request):
     proposals = queries.proposals_per_centre(day)
     return render(request, "seekers/figures.html", {
         "centres": centres, "totals": totals, "bands": [label for label, _l, _h in queries.BANDS],
-        "category": category, "categories": Category.choices, "day": day,
+        "category": category, "categories": Category.choices, "day": day, "today": timezone.localdate(),
+        "form": form,
         "by_category": [{"label": labels.get(key, key), "bands": values, "total": sum(values)}
                         for key, values in sorted(by_category.items())],
         "proposals": proposals,

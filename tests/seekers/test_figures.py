@@ -43,3 +43,15 @@ def test_supply_demand_agrees_with_the_tables(client, make_request):
     assert page.status_code == 200 and 'id="supply-demand"' in text and "chart-demand" in text
     assert "Lea Gründerin" not in text and "lea@example.net" not in text and "zweite@example.net" not in text
     assert "/statistik/ansiedlung/" in client.get("/statistik/").content.decode()
+
+
+def test_proposals_up_to_a_stichtag_and_bad_dates(client):
+    import datetime
+
+    today = datetime.date.today()
+    long_ago = figures.proposals_per_centre(datetime.date(2020, 1, 1))
+    assert sum(row["proposals"] for row in long_ago) == 0  # the demo's proposals are recent
+    page = client.get("/statistik/ansiedlung/?date=2020-01-01").content.decode()
+    assert "01.01.2020" in page
+    future = client.get(f"/statistik/ansiedlung/?date={today.year + 1}-01-01").content.decode()
+    assert "Der Stichtag darf nicht in der Zukunft liegen." in future

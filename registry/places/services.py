@@ -36,6 +36,9 @@ def _column(frame, field):
 
 def read_municipalities(path):
     """Thuringian municipalities from a file in any CRS, one (multi)polygon per AGS, in WGS84."""
+    from registry.imports.readers import _pyogrio
+
+    _pyogrio()  # GDAL's no-network options (see imports.readers.NO_NETWORK): a boundary file fetches nothing
     try:
         frame = geopandas.read_file(path, engine="pyogrio")
     except Exception as error:  # pyogrio raises a zoo of errors for unreadable files

@@ -65,3 +65,31 @@ def test_a_phone_photo_still_fits():
     large, thumbnail = photos.process(SimpleUploadedFile("handy.jpg", out.getvalue(), content_type="image/jpeg"))
     with Image.open(large) as image:
         assert max(image.size) == photos.LARGE
+
+
+def test_an_xlsx_with_an_entity_bomb_is_refused(tmp_path):
+    """An XML "billion laughs" inside a survey workbook: refused as unreadable, not expanded."""
+    import zipfile
+
+    import openpyxl
+
+    from registry.imports import readers
+
+    plain = tmp_path / "plain.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Straße", "Hausnr."])
+    book.active.append(["Anger", "1"])
+    book.save(plain)
+    bomb = tmp_path / "erhebung.xlsx"
+    laughs = '<!DOCTYPE x [<!ENTITY a "lol">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)) + "]>"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if b">Anger<" in data:  # the shared strings (or the sheet, if written inline)
+                text = data.decode()
+                head, rest = text.split("?>", 1) if text.startswith("<?xml") else ("", text)
+                data = ((head + "?>" if head else "") + laughs + rest.replace(">Anger<", ">&j;<", 1)).encode()
+            target.writestr(item, data)
+    with pytest.raises(readers.ImportFileError):
+        list(readers.read(bomb).records())

@@ -164,12 +164,14 @@ def delete_personal_data(space_request):
 # --- staff ---
 
 def requests_visible_to(user, queryset=None):
-    """Requests whose region touches the user's municipalities (city manager), all (admin), none (others)."""
+    """Confirmed requests whose region touches the user's municipalities (city manager), all (admin), none (others).
+    Unconfirmed ones are nobody's business yet: the seeker has not opted in (they go after 7 days)."""
     from django.db.models import Exists, OuterRef, Q
 
     from registry.places.models import Municipality
 
-    queryset = SpaceRequest.objects.all() if queryset is None else queryset
+    queryset = (SpaceRequest.objects.all() if queryset is None else queryset).exclude(
+        state=SpaceRequest.State.UNCONFIRMED)
     role = access.role_of(user)
     if role == access.ADMIN:
         return queryset

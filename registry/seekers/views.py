@@ -139,10 +139,9 @@ def staff_list(request):
         proposal_count=Count("proposals"))
     if state in SpaceRequest.State.values:
         requests = requests.filter(state=state)
-    else:
-        requests = requests.exclude(state=SpaceRequest.State.UNCONFIRMED)
     return render(request, "seekers/staff_list.html", {
-        "requests": requests[:500], "state": state, "states": SpaceRequest.State.choices})
+        "requests": requests[:500], "state": state,
+        "states": [c for c in SpaceRequest.State.choices if c[0] != SpaceRequest.State.UNCONFIRMED]})
 
 
 @staff_only

@@ -51,6 +51,11 @@ def test_double_opt_in_nothing_active_before_confirmation(client, work_off_queue
     work_off_queue()
     assert not Alert.objects.filter(request=space_request).exists()
     assert len(mail.outbox) == 1
+    from registry.seekers.services import requests_visible_to
+    from django.contrib.auth import get_user_model
+
+    weimar = get_user_model().objects.get(username="stadt-weimar")
+    assert not requests_visible_to(weimar).filter(pk=space_request.pk).exists()
     # a GET (e-mail scanners open links) only shows the button; the POST confirms
     assert client.get(path_of(confirm_url)).status_code == 200
     assert SpaceRequest.objects.get(pk=space_request.pk).state == "unconfirmed"
@@ -58,6 +63,7 @@ def test_double_opt_in_nothing_active_before_confirmation(client, work_off_queue
     assert response.status_code == 302 and response.url.startswith("/gesuche/")
     space_request.refresh_from_db()
     assert space_request.state == "active" and space_request.confirmed_at and space_request.expires_on
+    assert requests_visible_to(weimar).filter(pk=space_request.pk).exists()
     manage_url = next(url for url in links_in(mail.outbox[-1]) if "/gesuche/" in url)
     assert "Mein Flächengesuch" in client.get(path_of(manage_url)).content.decode()
 

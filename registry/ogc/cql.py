@@ -41,6 +41,14 @@ def parse(text, language):
             return parse_json(json.loads(text))
         from pygeofilter.parsers.cql2_text import parse as parse_text
 
+        if language == "cql-text":
+            # GDAL 3.6's `cql-text`: CQL2 text for most (e.g. its `NOT (a = 'b')`), ECQL for `ILIKE`
+            try:
+                return parse_text(text)
+            except Exception:
+                from pygeofilter.parsers.ecql import parse as parse_ecql
+
+                return parse_ecql(text)
         return parse_text(text)
     except Exception as failure:  # lark's and json's errors, and the parser's own ValueErrors
         raise FilterError(_("Der Filter ist kein gültiger %(language)s-Ausdruck (%(reason)s).") % {

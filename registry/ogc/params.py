@@ -24,7 +24,7 @@ ITEMS_PARAMETERS = ("f", "limit", "offset", "after", "before", "matched", "bbox"
                     "filter", "filter-lang", "filter-crs", "sortby", "properties", "skipGeometry")
 UNIT_PARAMETERS = (*UNIT_FILTER_PARAMETERS, "include")
 FILTER_LANGUAGES = {"cql2-text": "cql2-text", "cql2-json": "cql2-json",
-                    "cql-text": "cql2-text"}  # GDAL 3.6 asks for `cql-text` and writes what cql2-text reads
+                    "cql-text": "cql-text"}  # GDAL 3.6 asks for `cql-text`: CQL2 text, or ECQL for its ILIKE
 
 
 def fail(parameter, message):

@@ -92,6 +92,16 @@ def test_cql2_spatial_dates_and_gdal_style_literals(client, basic, erfurt_market
         assert page["numberMatched"] == before
 
 
+def test_gdal_cql_text_with_ilike_and_not(client, basic):
+    """What GDAL 3.6 sends for -where "town ILIKE 'erf%' AND NOT (status = 'occupied')" (as two requests)."""
+    headers = basic("analyst")
+    for text, expected in (("town ILIKE 'erf%'", Unit.objects.filter(town__istartswith="erf").count()),
+                           ("NOT (status = 'occupied')", Unit.objects.exclude(status="occupied").count())):
+        page = client.get(ITEMS, {"filter": text, "filter-lang": "cql-text", "limit": 1}, **headers)
+        assert page.status_code == 200, page.content
+        assert page.json()["numberMatched"] == expected > 0
+
+
 def test_sortby_properties_skip_geometry(client, basic):
     headers = basic("analyst")
     page = client.get(ITEMS, {"sortby": "-floor_area", "properties": "floor_area,status", "skipGeometry": "true",

@@ -187,8 +187,7 @@
         var node = label.getElement();
         if (!node) return;
         node.classList.remove("hidden-label");
-        var box = node.firstChild ? node.firstChild.getBoundingClientRect() : node.getBoundingClientRect();
-        box = {left: box.left - box.width / 2, right: box.right - box.width / 2, top: box.top, bottom: box.bottom};
+        var box = (node.firstChild || node).getBoundingClientRect();  // as drawn (centred by CSS transform)
         var collides = taken.some(function (other) {
           return box.left < other.right + 4 && box.right + 4 > other.left && box.top < other.bottom + 2 &&
             box.bottom + 2 > other.top;
@@ -394,6 +393,9 @@
           if (!result.ok) { message(errorText(result), "error"); mapNode.dataset.units = "0"; return; }
           var collection = result.data;
           var draw = function () {
+            // Data that arrives under an open popup waits until it closes: redrawing would remove the popup's
+            // marker (and the form the user is typing into).
+            if (popupOpen) { missedMove = true; return; }
             unitLayer.clearLayers();
             markers = {};
             if (collection.kind === "units") drawUnits(collection); else drawCounts(collection);
@@ -558,7 +560,9 @@
     if (!state.valid) {
       message(gettext("Der Filter in der Adresse enthält ungültige Werte. Bitte korrigieren Sie ihn."), "error");
     }
-    if (document.getElementById("add-unit")) setUpAdding(map, reload);
+    // after a save in the dialog: the list shows the change, a unit the filter now hides says so before it goes
+    function saved(id, text) { lastWritten = {id: id, text: text}; reload(); }
+    if (document.getElementById("add-unit")) setUpAdding(map, saved);
   }
 
   function drawRateScale() {
@@ -579,7 +583,7 @@
     });
   }
 
-  function setUpAdding(map, reload) {
+  function setUpAdding(map, saved) {
     var dialog = document.getElementById("unit-dialog");
     var form = document.getElementById("unit-form");
     var button = document.getElementById("add-unit");
@@ -707,11 +711,11 @@
         }
         dialog.close();
         var address = [result.data.street, result.data.house_number].filter(Boolean).join(" ");
-        message(interpolate(editing ? gettext("Gespeichert: Angaben zu %(address)s geändert.")
-                                    : gettext("Gespeichert: %(address)s wurde angelegt."), {address: address}, true),
-                "success", 8);
+        var text = interpolate(editing ? gettext("Gespeichert: Angaben zu %(address)s geändert.")
+                                       : gettext("Gespeichert: %(address)s wurde angelegt."), {address: address}, true);
+        message(text, "success", 8);
         editing = null;
-        reload();
+        saved(result.data.id, text);
       });
     });
   }

@@ -190,15 +190,33 @@ def test_city_manager_filters_pages_opens_and_updates(device, app_url, test_unit
     wait_for_map(page)
     tap(page, test_row)
     page.wait_for_selector(f'.unit-popup[data-unit="{created["id"]}"]')
+    # Survey details in the dialog: German numbers as typed, an error names the field by its label
+    page.click(".unit-popup button.edit")
+    page.wait_for_selector("#unit-dialog[open]")
+    page.fill("#unit-form input[name=asking_rent]", "9,50 €")
+    page.fill("#unit-form input[name=postcode]", "99O84")
+    page.select_option("#unit-form select[name=floor]", "EG")
+    page.select_option("#unit-form select[name=category]", "gastronomy")
+    page.click("#unit-form button.primary")
+    page.wait_for_selector("#unit-form .form-error:not([hidden])")
+    assert "PLZ: " in page.inner_text("#unit-form .form-error") and "postcode" not in page.inner_text("#unit-form")
+    shot(page, f"{name}-de-09-dialog-error")
+    page.fill("#unit-form input[name=postcode]", "99084")
+    page.click("#unit-form button.primary")
+    page.locator("#map-message.success", has_text="Angaben").wait_for()
+    edited = Unit.objects.get(pk=created["id"])
+    assert (float(edited.asking_rent), edited.postcode, edited.category) == (9.5, "99084", "gastronomy")
+    tap(page, test_row)
+    page.wait_for_selector(f'.unit-popup[data-unit="{created["id"]}"]')
     page.select_option(".status-form select[name=status]", "occupied")
     page.fill(".status-form input[name=note]", "Neuer Mieter")
-    shot(page, f"{name}-de-09-status-form")
+    shot(page, f"{name}-de-10-status-form")
     page.click(".status-form button[type=submit]")
     page.wait_for_selector("#map-message.success")
     page.locator("#map-message", has_text="Filter").wait_for()
     text = page.inner_text("#map-message")
     assert "Gespeichert" in text and "genutzt" in text and "passt nicht mehr zum Filter" in text
-    shot(page, f"{name}-de-10-status-saved")
+    shot(page, f"{name}-de-11-status-saved")
     page.wait_for_selector(test_row, state="detached")
     assert Unit.objects.get(pk=created["id"]).status == "occupied"
     assert page.errors == []
@@ -231,5 +249,5 @@ def test_an_invalid_filter_in_the_url_is_named_and_the_map_lives(device, app_url
     page.wait_for_selector("#map-message.error")
     page.wait_for_selector("#map[data-labels]")
     assert int(page.get_attribute("#map", "data-labels")) > 0  # the centres are drawn, with labels
-    shot(page, f"{name}-de-11-invalid-filter")
+    shot(page, f"{name}-de-12-invalid-filter")
     assert page.errors == []

@@ -16,7 +16,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from registry.formats import german_number, spreadsheet_text
+from registry.formats import german_number, rate_percent, spreadsheet_text
 
 
 ORANGE = colors.HexColor("#D55E00")
@@ -143,14 +143,14 @@ def pdf(day, rows, trend, buckets, totals):
     story = [
         Paragraph(title(day), styles["Title"]),
         Paragraph(f"{totals['vacant']} von {totals['units']} Einheiten in {len(rows)} Innenstädten leer "
-                  f"({german_number((totals['rate'] or 0) * 100)} %), {totals['interim_use']} Zwischennutzungen.",
+                  f"({german_number(rate_percent(totals['rate'] or 0))} %), {totals['interim_use']} Zwischennutzungen.",
                   styles["BodyText"]),
         Spacer(1, 0.3 * cm),
         _bar_rates(rows),
         PageBreak(),
     ]
     header = [label for _, label in COLUMNS]
-    body = [[r["name"], r["municipality"], r["units"], r["vacant"], f"{german_number((r['vacancy_rate'] or 0) * 100)} %",
+    body = [[r["name"], r["municipality"], r["units"], r["vacant"], f"{german_number(rate_percent(r['vacancy_rate'] or 0))} %",
              german_number(r["vacant_floor_area"], 0), r["interim_use"],
              "–" if r["median_vacancy_days"] is None else r["median_vacancy_days"],
              "–" if r["change"] is None else ("+" if r["change"] > 0 else "") + german_number(r["change"] * 100)]

@@ -19,7 +19,7 @@ from django.utils.formats import localize_input
 from PIL import Image
 
 from registry.accounts import access
-from registry.listings.models import Listing, ListingPhoto
+from registry.listings.models import Inquiry, Listing, ListingPhoto
 from registry.owners.models import Owner
 from registry.places.models import TownCentre
 from registry.units import services
@@ -115,7 +115,9 @@ def test_every_admin_list_holds_only_what_the_role_may_see(client, users, role):
     ("units/unit", lambda: first(Unit, municipality__ags=JENA)),
     ("owners/owner", jena_only_owner),
     ("listings/listing", lambda: first(Listing, unit__municipality__ags=JENA)),
-    ("listings/inquiry", lambda: first(Listing, unit__municipality__ags=JENA) and None),
+    ("listings/inquiry", lambda: Inquiry.objects.create(
+        listing=first(Listing, unit__municipality__ags=JENA), name="Interessent Jena", email="i@example.org",
+        intended_use="Café", message="Hallo", client_key="x")),
 ])
 def test_a_foreign_record_cannot_be_opened_or_posted_to(client, users, path, lookup):
     foreign = lookup()
@@ -128,6 +130,8 @@ def test_a_foreign_record_cannot_be_opened_or_posted_to(client, users, path, loo
         in (302, 403, 404)
     foreign.refresh_from_db()
     assert "Übernommen" not in str(vars(foreign).values())
+    if path == "listings/inquiry":  # nor listed
+        assert foreign.name not in client.get("/admin/listings/inquiry/").content.decode()
 
 
 def test_analysts_read_units_without_personal_data(client, users):

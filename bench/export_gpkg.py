@@ -7,7 +7,7 @@
   --repeat runs; the worker's VmRSS before and its peak (VmHWM) after: the growth is what a request costs the
   worker (ogr2ogr runs as its child process, its own peak is the baseline's below);
 - ogr2ogr: `ogr2ogr -f GPKG` from the table units_unit (all its columns), and from the export's own SELECT
-  (the same columns, joins and casts as ours, without HTTP), each with its peak RSS;
+  (the same columns, joins and casts as ours, without HTTP), each with its peak RSS (GNU time, /usr/bin/time);
 - XLSX: GET /api/units.xlsx the same way (openpyxl write-only, Python per row; --skip-xlsx at 1 M).
 Targets (issue 17): growth < 150 MB, ours ≤ 1.2 × ogr2ogr from the table.
 """
@@ -122,12 +122,11 @@ def main():
         target = os.path.join(directory, "ogr.gpkg")
         if os.path.exists(target):
             os.unlink(target)
-        process = subprocess.Popen(["ogr2ogr", "-f", "GPKG", target, "PG:", *source], env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _pid, status, usage = os.wait4(process.pid, 0)  # this child's own peak RSS
-        process.returncode = os.waitstatus_to_exitcode(status)
-        assert process.returncode == 0, source
-        peaks.append(usage.ru_maxrss / 1024)
+        # GNU time reports ogr2ogr's own peak; a child's ru_maxrss would include this Python process's
+        # size at fork (Linux carries it over exec)
+        result = subprocess.run(["/usr/bin/time", "-f", "%M", "ogr2ogr", "-f", "GPKG", target, "PG:", *source],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
+        peaks.append(int(result.stderr.strip().splitlines()[-1]) / 1024)
         return os.path.getsize(target)
 
     table_time, table_size = median([timed(lambda: ogr2ogr("units_unit")) for _ in range(args.repeat)])

@@ -62,7 +62,7 @@ class ImportBatch(models.Model):
                                                name="one_batch_per_upload")]
 
     def __str__(self):
-        return f"{self.file_name} ({self.created_at:%d.%m.%Y %H:%M})"
+        return f"{self.file_name} ({timezone.localtime(self.created_at):%d.%m.%Y %H:%M})"
 
     @property
     def running(self):

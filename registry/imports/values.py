@@ -37,7 +37,7 @@ FIELDS = {
     "street": ["strasse", "str", "street", "adresse", "anschrift", "strassenname"],
     "house_number": ["hausnr", "hausnummer", "hnr", "nr", "housenumber", "number", "hsnr"],
     "postcode": ["plz", "postleitzahl", "postcode", "zip", "zipcode"],
-    "town": ["ort", "stadt", "town", "city", "ortsteil"],
+    "town": ["ort", "stadt", "town", "city", "ortsteil", "gemeinde", "gemeindename"],
     "floor": ["geschoss", "etage", "floor", "lage", "stockwerk", "ebene", "lagegebaeude", "level"],
     "floor_area": ["nutzflaeche", "flaeche", "nf", "floorarea", "area", "gesamtflaeche", "mietflaeche", "groesse",
                    "size"],
@@ -58,9 +58,11 @@ FIELDS = {
     "owner_email": ["email", "mail", "emailadresse", "epost"],
     "internal_note": ["bemerkung", "bemerkungen", "notiz", "notizen", "kommentar", "kommentare", "intern",
                       "anmerkung", "anmerkungen", "hinweis", "hinweise", "note", "notes", "comment", "remarks"],
+    # "UTM Ost" / "UTM Nord" as GIS exports of Thuringian offices name them ("UTM" is a qualifier)
     "x": ["rechtswert", "rw", "x", "lon", "lng", "laenge", "longitude", "ostwert", "easting", "xkoordinate",
-          "laengengrad"],
-    "y": ["hochwert", "hw", "y", "lat", "breite", "latitude", "nordwert", "northing", "ykoordinate", "breitengrad"],
+          "laengengrad", "ost", "east", "ostkoordinate"],
+    "y": ["hochwert", "hw", "y", "lat", "breite", "latitude", "nordwert", "northing", "ykoordinate", "breitengrad",
+          "nord", "north", "nordkoordinate"],
 }
 _SPELLINGS = {spelling: field for field, spellings in reversed(FIELDS.items()) for spelling in spellings}
 OWNER_FIELDS = ("owner_name", "owner_phone", "owner_email")
@@ -100,6 +102,8 @@ def _words(name):
     """The header's words, normalised, and the units written in it."""
     text = _fold(str(name).replace("²", "2"))
     text = re.sub(r"e-?mail", "email", text)
+    # running metres ("Schaufenster (lfd. m)", "lfm") are metres; "Lfd. Nr." stays a number column
+    text = re.sub(r"\b(?:lfd|laufende)\.?\s*(?:m|meter|metern)\b|\blfm\b", " m ", text)
     words = re.findall(r"[a-z0-9€]+", text.replace("€", " € "))
     units = {word for word in words if word in _UNIT_WORDS}
     return [word for word in words if word not in _UNIT_WORDS], units
@@ -211,6 +215,8 @@ STATUS_WORDS = {
     "inverhandlung": Status.RESERVED, "reserviert": Status.RESERVED,
     "vermietetnochnichteroeffnet": Status.LET_NOT_OPEN, "nochnichteroeffnet": Status.LET_NOT_OPEN,
     "zwischennutzung": Status.INTERIM_USE, "imumbau": Status.RENOVATION, "umbau": Status.RENOVATION,
+    "inumbau": Status.RENOVATION, "sanierung": Status.RENOVATION, "insanierung": Status.RENOVATION,
+    "wirdsaniert": Status.RENOVATION, "renovierung": Status.RENOVATION, "inrenovierung": Status.RENOVATION,
     "nichtvermietbar": Status.NOT_LETTABLE, "umnutzung": Status.NOT_LETTABLE,
     **{normalise_header(s.value): s for s in Status},
 }

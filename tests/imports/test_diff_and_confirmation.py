@@ -95,8 +95,11 @@ def test_command_line_import_and_undo_ask_first(tmp_path, first_import, monkeypa
     with pytest.raises(CommandError, match="Abgebrochen: nichts zurückgenommen"):
         command("--undo", stdin="nein\n", monkeypatch=monkeypatch)
     assert Unit.objects.filter(street="Neuer Weg").exists()
-    command("--undo", stdin="ja\n", monkeypatch=monkeypatch)
+    undone = command("--undo", stdin="ja\n", monkeypatch=monkeypatch)
     assert not Unit.objects.filter(street="Neuer Weg").exists()
+    # the time the import is named by is local, as in the question before (it once said UTC here)
+    finished = timezone.localtime(ImportBatch.objects.get(file_name="zweite-erhebung.csv").finished_at)
+    assert f"vom {finished:%d.%m.%Y %H:%M} zurückgenommen" in undone, undone
     first_import.refresh_from_db()
     assert float(first_import.floor_area) == 1250.5 and first_import.status == "vacant"
 

@@ -170,6 +170,24 @@ def test_units_in_square_brackets_and_date_hints(tmp_path):
         "vacant_since": datetime.date(2025, 6, 1), "last_checked": datetime.date(2026, 11, 20)})
 
 
+def test_gis_export_with_utm_ost_nord_gemeinde_running_metres_and_sanierung(tmp_path):
+    """Column names of an office's GIS export („UTM Ost“/„UTM Nord“, „Gemeinde“, „Schaufenster (lfd. m)“) and
+    „in Sanierung“ as the status: recognised without touching the mapping („UTM Ost“ was once suggested as E-Mail)."""
+    header = ["Str.", "Hausnummer", "Postleitzahl", "Gemeinde", "UTM Ost", "UTM Nord", "Schaufenster (lfd. m)",
+              "Status", "Lfd. Nr."]
+    path = write_csv(tmp_path / "gis-export.csv", header, [
+        ["Sanierungsgasse", "4", "99084", "Erfurt", "642410,5", "5649610,2", "7,5", "in Sanierung", "31"]])
+    assert values.suggest_mapping(read(path).columns) == {
+        "Str.": "street", "Hausnummer": "house_number", "Postleitzahl": "postcode", "Gemeinde": "town",
+        "UTM Ost": "x", "UTM Nord": "y", "Schaufenster (lfd. m)": "frontage", "Status": "status",
+        "Lfd. Nr.": "external_id"}
+    run(path)
+    found = unit("Sanierungsgasse", "4")
+    assert_fields(found, {"town": "Erfurt", "postcode": "99084", "frontage": 7.5, "status": "renovation",
+                          "external_id": "31"})
+    assert_place(found, 642410.5, 5649610.2)
+
+
 EXTRA_HEADER = ["Lfd. Nr.", "Straße", "Hausnummer", "Fläche", "Status", "Foto", "Begehung durch", "Rechtswert",
                 "Hochwert"]
 EXTRA_ROWS = [["17", "Fotogasse", "3", "45", "leer", "IMG_0042.jpg", "Frau Schulz", "642450", "5649650"]]

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
 from registry.accounts import access
@@ -88,7 +89,9 @@ class Command(BaseCommand):
         if interactive and not self._confirm(f"Zurücknehmen: {engine.undo_sentence(batch)}. Fortfahren? [j/N] "):
             raise CommandError("Abgebrochen: nichts zurückgenommen.")
         batch = engine.undo_last(account, place)
-        self.stdout.write(f"Import „{batch.file_name}“ vom {batch.created_at:%d.%m.%Y %H:%M} zurückgenommen.")
+        # the same local time as the question before it (engine.undo_sentence), not UTC
+        self.stdout.write(f"Import „{batch.file_name}“ vom {timezone.localtime(batch.finished_at):%d.%m.%Y %H:%M} "
+                          "zurückgenommen.")
 
     def _confirm(self, question):
         try:

@@ -13,15 +13,15 @@ import os
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from pathlib import Path
 
 import psycopg
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
-from psycopg import sql
 
-from .database import conninfo
+from .database import conninfo, ensure_database
 
 DATABASE_FILE = "datenbank.dump"
 MEDIA_FILE = "fotos.tar.gz"
@@ -106,14 +106,25 @@ def restore(folder, replace=False):
     except psycopg.OperationalError as error:
         if "does not exist" not in str(error) and "existiert nicht" not in str(error):
             raise BackupError(f"Datenbank {db['NAME']} nicht erreichbar: {error}") from error
-        with psycopg.connect(conninfo(db, "postgres"), autocommit=True) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
         tables = False
     if tables and not replace:
         raise BackupError(f"Die Datenbank {db['NAME']} enthält schon Daten. Zum Überschreiben --ersetzen "
                           "angeben (vorher selbst sichern!), oder in eine neue, leere Datenbank zurückspielen.")
-    _run(["pg_restore", "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction",
-          *(["--clean", "--if-exists"] if tables else []), "--dbname", _dsn(db), str(folder / DATABASE_FILE)], db)
+    # The database and its extensions (PostGIS, btree_gist) come from ensure_database, not from the dump:
+    # creating, commenting or dropping an extension needs a superuser, the register's own role need not be one.
+    ensure_database(db)
+    contents = _run(["pg_restore", "--list", str(folder / DATABASE_FILE)], db).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:  # the backup may be read-only
+        # PostGIS's own table spatial_ref_sys belongs to the extension as well
+        handle.write("\n".join(line for line in contents.splitlines()
+                               if " EXTENSION " not in line and " spatial_ref_sys " not in line) + "\n")
+    listing = Path(handle.name)
+    try:
+        _run(["pg_restore", "--no-owner", "--no-acl", "--no-comments", "--exit-on-error", "--single-transaction",
+              *(["--clean", "--if-exists"] if tables else []), "--use-list", str(listing),
+              "--dbname", _dsn(db), str(folder / DATABASE_FILE)], db)
+    finally:
+        listing.unlink(missing_ok=True)
     media = Path(settings.MEDIA_ROOT)
     media.mkdir(parents=True, exist_ok=True)
     with tarfile.open(folder / MEDIA_FILE, "r:gz") as archive:

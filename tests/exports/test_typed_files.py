@@ -220,3 +220,45 @@ def test_geopackage_filter_values_reach_ogr2ogr_as_literals(client, token_for, t
 
     info = ogrinfo("-al", "-so", str(gpkg(client, tmp_path, f"?q={quote(text)}", bearer(token_for("analyst")))))
     assert feature_count(info) == Unit.objects.filter(street__icontains=text).count()
+
+
+QGIS_SCRIPT = """
+import json, os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from qgis.core import QgsApplication, QgsVectorLayer
+messages = []
+app = QgsApplication([], False)
+app.setPrefixPath("/usr", True)
+app.initQgis()
+QgsApplication.messageLog().messageReceived.connect(lambda text, tag, level: messages.append(text))
+layer = QgsVectorLayer(sys.argv[1] + "|layername=units", "units", "ogr")
+types = {field.name(): field.typeName() for field in layer.fields()}
+nulls = sum(1 for feature in layer.getFeatures() if feature["vacant_since"] in (None, "")
+            or getattr(feature["vacant_since"], "isNull", lambda: False)())
+print(json.dumps({"valid": layer.isValid(), "count": layer.featureCount(), "crs": layer.crs().authid(),
+                  "types": types, "nulls": nulls, "messages": messages}))
+app.exitQgis()
+"""
+
+
+def _has_pyqgis():
+    return subprocess.run(["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _has_pyqgis(), reason="QGIS (python3-qgis) is not installed")
+def test_qgis_opens_the_geopackage_typed_and_without_messages(client, token_for, tmp_path):
+    import json
+
+    path = gpkg(client, tmp_path, "?crs=25832", bearer(token_for("analyst")))
+    script = tmp_path / "open.py"
+    script.write_text(QGIS_SCRIPT)
+    result = subprocess.run(["/usr/bin/python3", str(script), str(path)], capture_output=True, text=True,
+                            timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    opened = json.loads(result.stdout.strip().splitlines()[-1])
+    assert opened["valid"] and opened["messages"] == []
+    assert opened["count"] == Unit.objects.count() and opened["crs"] == "EPSG:25832"
+    assert opened["nulls"] == Unit.objects.filter(vacant_since__isnull=True).count()
+    assert {name: opened["types"][name] for name in ("id", "floor_area", "vacant_since", "vacancy_days",
+                                                       "step_free", "postcode")} == {
+        "id": "Integer64", "floor_area": "Real", "vacant_since": "Date", "vacancy_days": "Integer",
+        "step_free": "Boolean", "postcode": "String"}

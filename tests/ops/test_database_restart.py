@@ -30,9 +30,10 @@ def cluster(tmp_path):
 def test_a_database_restart_costs_no_500_and_no_acknowledged_write(tmp_path, cluster, static_root):
     # behind "our" proxy each request claims its own client, so the inquiry limit does not interfere
     server = Server(production_env(tmp_path, cluster.url("leerstand"), static_root, TRUSTED_PROXY_COUNT="1"))
-    listing = psycopg.connect(cluster.url("leerstand"), autocommit=True).execute(
-        "SELECT l.slug FROM listings_listing l JOIN units_unit u ON u.id = l.unit_id "
-        "JOIN owners_owner o ON o.id = u.owner_id WHERE l.published AND o.consent = 'consented' LIMIT 1").fetchone()[0]
+    with psycopg.connect(cluster.url("leerstand")) as conn:
+        listing = conn.execute(
+            "SELECT l.slug FROM listings_listing l JOIN units_unit u ON u.id = l.unit_id "
+            "JOIN owners_owner o ON o.id = u.owner_id WHERE l.published AND o.consent = 'consented' LIMIT 1").fetchone()[0]
     answers = []  # (started, finished, kind, status, message)
     stop, running = threading.Event(), threading.Event()
     lock = threading.Lock()

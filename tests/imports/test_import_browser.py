@@ -57,3 +57,23 @@ def test_upload_mapping_preview_with_errors_fix_commit(page, app_url, db_worker,
     page.click("#confirm")
     page.wait_for_selector("#import-done")
     assert Unit.objects.filter(street="Browsergasse").count() == 2
+
+
+def test_import_list_fits_a_tablet_with_long_file_names(page, app_url, db_worker, log_in, cleanup, tmp_path,
+                                                        screenshot):
+    """Office file names have no break point („…_Erfurt_Innenstadt_2026.csv“): on a tablet (820 px) the list of
+    recent imports once made the whole page scroll sideways, the undo button out of sight."""
+    long_name = tmp_path / "erhebung_Leerstandserfassung_Erfurt_Innenstadt_2026_Stand_November.csv"
+    long_name.write_bytes(CSV.format(area="ca. 80").encode("cp1252"))
+    log_in("stadt-erfurt")
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.goto(f"{app_url}/import/")
+    page.set_input_files("#upload-form input[type=file]", str(long_name))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#import-errors")
+    page.goto(f"{app_url}/import/")
+    assert "Leerstandserfassung" in page.inner_text("table.data")
+    screenshot("import-liste-tablet")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 820  # no sideways scrolling of the page
+    box = page.locator("table.data").bounding_box()
+    assert box["x"] + box["width"] <= 820

@@ -119,6 +119,7 @@ def last_uses(day, centre):
       LEFT JOIN LATERAL (
         SELECT p.category FROM units_occupancy p
         WHERE p.unit_id = a.unit_id AND NOT registry_counts_as_vacant(p.status) AND p.valid_to <= a.since
+          AND p.valid_to > p.valid_from  -- a same-day state that lasted no day was no use
         ORDER BY p.valid_to DESC LIMIT 1) prior ON true
       WHERE registry_counts_as_vacant(a.status)
       GROUP BY 1 ORDER BY 2 DESC""", {"day": day, "centre": centre})

@@ -124,7 +124,7 @@ def _date(value, field):
 
 
 # Labels for what is not a model field (the rest comes from Unit's verbose names).
-EXTRA_LABELS = {"since": _l("seit"), "date": _l("seit"), "on_date": _l("seit"), "note": _l("Notiz"),
+EXTRA_LABELS = {"since": _l("seit"), "date": _l("Datum"), "on_date": _l("Datum"), "note": _l("Notiz"),
                 "version": _l("Version"), "status": _l("Status")}
 
 
@@ -209,10 +209,26 @@ def _update(request, data, pk):
 @require_POST
 @write_endpoint
 def change_status(request, data, pk):
-    return services.change_status(
-        request.user, pk, _version(data), data.get("status"), _date(data.get("date"), "date"),
-        note=str(data.get("note") or ""), category=str(data.get("category") or ""),
-    )
+    """The map's status form. The service's `on_date` is the form's `date`: errors are answered under that
+    name, each introduced by its label („Datum: …“), as the form showed it."""
+    try:
+        on_date = _date(data.get("date"), "date")
+        return services.change_status(
+            request.user, pk, _version(data), data.get("status"), on_date,
+            note=str(data.get("note") or ""), category=str(data.get("category") or ""),
+        )
+    except ValidationError as invalid:
+        if not hasattr(invalid, "error_dict"):
+            raise
+        raise ValidationError({
+            ("date" if field == "on_date" else field): [_labelled(field, message) for message in messages]
+            for field, messages in invalid.message_dict.items()
+        }) from invalid
+
+
+def _labelled(field, message):
+    label = field_label(field)
+    return message if not label or message.startswith(label) else f"{label}: {message}"
 
 
 @require_POST

@@ -186,7 +186,13 @@ class Unit(models.Model):
 
 
 class Occupancy(models.Model):
-    """One interval of a unit's history: [valid_from, valid_to), open while valid_to is NULL."""
+    """One interval of a unit's history: [valid_from, valid_to), open while valid_to is NULL.
+
+    Several changes on one day leave zero-length intervals [d, d) before the one that lasts: every
+    state and note is kept. An empty range overlaps nothing, so the exclusion constraint still holds
+    for the intervals that cover days, and no statistic (which asks for the interval covering a day)
+    counts them. Within a day the order is the order of recording (`id`).
+    """
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="intervals", verbose_name=_("Einheit"),
                              db_index=False)  # occupancy_by_unit serves, and covers the statistics' lookups
@@ -205,7 +211,8 @@ class Occupancy(models.Model):
     class Meta:
         verbose_name = _("Belegungszeitraum")
         verbose_name_plural = _("Belegungshistorie")
-        ordering = ["unit", "valid_from"]
+        # valid_to ascending puts a day's zero-length intervals before the one that lasts (NULL sorts last)
+        ordering = ["unit", "valid_from", "valid_to", "id"]
         indexes = [
             # The statistics look up the interval at a day for each unit in a centre (26k at 1 M units); with the
             # dates and status in the index that is an index-only scan, not a random heap read per unit.
@@ -214,9 +221,9 @@ class Occupancy(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="occupancy_status_known"),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
-                name="occupancy_ends_after_start",
-                violation_error_message=_("Das Ende muss nach dem Beginn liegen."),
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="occupancy_ends_not_before_start",
+                violation_error_message=_("Das Ende darf nicht vor dem Beginn liegen."),
             ),
             models.UniqueConstraint(
                 fields=["unit"], condition=Q(valid_to__isnull=True), name="occupancy_one_open_interval",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from registry.accounts import access
 
+from .categories import Category
 from .models import Occupancy, Unit
 from .vacancy import Status
 
@@ -106,13 +107,23 @@ def update_unit(user, unit_id, version, **changes):
 
 
 @transaction.atomic
-def change_status(user, unit_id, version, status, on_date=None, note="", category=""):
+def change_status(user, unit_id, version, status, on_date=None, note="", category=None):
     """Close the open interval on `on_date` and open one with the new status.
 
-    A change on the open interval's first day corrects that interval instead.
+    `on_date` may lie back, but not before the open interval starts (that would rewrite a
+    closed part of the history) and not after Berlin's today. A change on the open
+    interval's first day closes it as a zero-length interval [d, d): nothing is overwritten,
+    its note stays, and the order within the day is the order of the rows (see
+    Occupancy.Meta.ordering). Zero-length intervals cover no day, so the statistics, which
+    ask for the interval covering a day, never count them.
+
+    Without a `category` the new interval keeps the use: the unit's Nutzungsart, else the
+    open interval's use.
     """
     if status not in Status.values:
         raise ValidationError({"status": _("Unbekannter Status „%(status)s“.") % {"status": status}})
+    if category and category not in Category.values:
+        raise ValidationError({"category": _("Unbekannte Nutzungsart „%(category)s“.") % {"category": category}})
     on_date = on_date or timezone.localdate()
     if not isinstance(on_date, datetime.date):
         raise ValidationError({"on_date": _("Bitte ein gültiges Datum angeben.")})
@@ -123,19 +134,16 @@ def change_status(user, unit_id, version, status, on_date=None, note="", categor
         raise ValidationError({"on_date": _(
             "Das Datum liegt vor dem Beginn des aktuellen Status (%(date)s)."
         ) % {"date": current.valid_from.strftime("%d.%m.%Y")}})
+    if not category:
+        category = unit.category or current.category
     try:
         with transaction.atomic():
-            if on_date == current.valid_from:
-                current.status, current.category, current.note = status, category, note
-                current.recorded_by, current.recorded_at = user, timezone.now()
-                current.save()
-            else:
-                current.valid_to = on_date
-                current.save(update_fields=["valid_to"])
-                Occupancy.objects.create(
-                    unit=unit, status=status, category=category, valid_from=on_date,
-                    note=note, recorded_by=user,
-                )
+            current.valid_to = on_date
+            current.save(update_fields=["valid_to"])
+            Occupancy.objects.create(
+                unit=unit, status=status, category=category, valid_from=on_date,
+                note=note, recorded_by=user,
+            )
     except IntegrityError as error:
         raise ValidationError({"on_date": _("Der Zeitraum überschneidet sich mit der Historie.")}) from error
     return _save(unit, user, [])

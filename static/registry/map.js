@@ -277,7 +277,7 @@
         select.appendChild(option);
       });
       form.appendChild(labelled(gettext("Neuer Status"), select));
-      form.appendChild(labelled(gettext("seit"), el("input", null, {type: "date", name: "date", value: today()})));
+      form.appendChild(labelled(gettext("Datum"), el("input", null, {type: "date", name: "date", value: today(), max: today()})));
       form.appendChild(labelled(gettext("Notiz"), el("input", null, {name: "note"})));
       var buttons = el("div", null, {"class": "popup-buttons"});
       buttons.appendChild(el("button", gettext("Status speichern"), {type: "submit", "class": "primary"}));
@@ -285,7 +285,7 @@
       buttons.appendChild(checked);
       form.appendChild(buttons);
       var address = [feature.properties.street, feature.properties.house_number].filter(Boolean).join(" ");
-      var labelsByField = {status: gettext("Neuer Status"), date: gettext("seit"), note: gettext("Notiz")};
+      var labelsByField = {status: gettext("Neuer Status"), date: gettext("Datum"), note: gettext("Notiz")};
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         send("/api/units/" + feature.id + "/status/", {

@@ -72,6 +72,24 @@ def test_city_manager_adds_moves_and_lets_a_unit(page, app_url, cleanup, screens
     assert moved.location.distance(unit.location) > 0.0001
     assert moved.version > unit.version
 
+    # back-dated before the vacancy began: refused, the field named as the form names it, nothing written
+    page.locator(f'.leaflet-marker-icon[title="{TEST_STREET} 1"]').click()
+    page.select_option(".status-form select[name=status]", "reserved")
+    page.fill(".status-form input[name=date]", (since - datetime.timedelta(days=1)).isoformat())
+    page.click(".status-form button[type=submit]")
+    page.wait_for_selector("#map-message.error")
+    refusal = page.text_content("#map-message")
+    assert f"Datum: Das Datum liegt vor dem Beginn des aktuellen Status ({since:%d.%m.%Y})." in refusal, refusal
+    assert "on_date" not in refusal
+    assert Unit.objects.get(street=TEST_STREET).intervals.count() == 1
+
+    # two changes on one day: both kept, with the note, in order
+    page.fill(".status-form input[name=date]", datetime.date.today().isoformat())
+    page.fill(".status-form input[name=note]", "Interessent: Bäckerei Müller")
+    page.click(".status-form button[type=submit]")
+    page.wait_for_selector("#map-message.success")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
     page.locator(f'.leaflet-marker-icon[title="{TEST_STREET} 1"]').click()
     page.select_option(".status-form select[name=status]", "occupied")
     page.fill(".status-form input[name=note]", "Neuer Mieter: Café")
@@ -81,8 +99,10 @@ def test_city_manager_adds_moves_and_lets_a_unit(page, app_url, cleanup, screens
     page.wait_for_timeout(300)
     let = Unit.objects.get(street=TEST_STREET)
     assert let.status == "occupied" and let.vacant_since is None
-    closed = let.intervals.get(status="vacant")
-    assert (closed.valid_from, closed.valid_to) == (since, datetime.date.today())
+    today = datetime.date.today()
+    assert list(let.intervals.values_list("status", "valid_from", "valid_to", "note")) == [
+        ("vacant", since, today, ""), ("reserved", today, today, "Interessent: Bäckerei Müller"),
+        ("occupied", today, None, "Neuer Mieter: Café")]
 
 
 def test_no_edit_controls_outside_the_own_municipality(page, app_url, log_in):

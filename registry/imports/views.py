@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.accounts import access
@@ -115,7 +116,7 @@ def mapping(request):
     municipality = get_object_or_404(_municipalities(request.user), pk=state["municipality"])
     if not Path(state["path"]).exists():  # pruned after days without a confirmed mapping
         del request.session["import"]
-        messages.error(request, "Die hochgeladene Datei ist nicht mehr vorhanden; bitte erneut hochladen.")
+        messages.error(request, _("Die hochgeladene Datei ist nicht mehr vorhanden; bitte erneut hochladen."))
         return redirect("imports:upload")
     table = read(state["path"])
     missing = []
@@ -132,7 +133,7 @@ def mapping(request):
             if "batch" in state:  # a file already checked, checked again with this mapping
                 batch = _batch(request, state["batch"])
                 if not jobs.start(batch, ImportBatch.State.CHECKING, request.user, mapping=chosen):
-                    messages.error(request, "Dieser Import läuft schon oder ist fertig.")
+                    messages.error(request, _("Dieser Import läuft schon oder ist fertig."))
                 return redirect("imports:batch", batch.pk)
             return _start_check(request, municipality, state["path"], state["name"], chosen)
         state = {**state, "mapping": {column: "" if field == IGNORE else field for column, field in posted.items()
@@ -190,7 +191,8 @@ def _diff(request, batch):
     present = batch.diff.values_list("field", flat=True).distinct().order_by("field")
     return {"diff_rows": rows, "diff_page": page, "diff_sort": sort, "diff_field": field, "diff_q": query,
             "diff_fields": [(f, diff.LABELS.get(f, f)) for f in present],
-            "diff_columns": [("zeile", "Zeile"), ("adresse", "Adresse"), ("feld", "Feld"), ("abstand", "Abstand")]}
+            "diff_columns": [("zeile", _("Zeile")), ("adresse", _("Adresse")), ("feld", _("Feld")),
+                             ("abstand", _("Abstand"))]}
 
 
 @login_required
@@ -201,8 +203,8 @@ def remap(request, pk):
     access.require_edit(request.user, batch.municipality_id)
     can_check = ImportBatch.objects.filter(jobs.STARTS_FROM[ImportBatch.State.CHECKING], pk=batch.pk).exists()
     if not can_check or not Path(batch.path).is_file():
-        messages.error(request, "Die Zuordnung dieses Imports lässt sich nicht mehr ändern (läuft gerade, ist "
-                                "fertig oder die Datei wurde gelöscht).")
+        messages.error(request, _("Die Zuordnung dieses Imports lässt sich nicht mehr ändern (läuft gerade, ist "
+                                  "fertig oder die Datei wurde gelöscht)."))
         return redirect("imports:batch", batch.pk)
     preset = batch.municipality.mapping_presets.first()
     request.session["import"] = {"path": batch.path, "name": batch.file_name, "municipality": batch.municipality_id,
@@ -218,7 +220,7 @@ def discard(request, pk):
     batch = _batch(request, pk)
     if ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.REFUSED).exclude(path="").update(path=""):
         jobs.forget_file(batch)
-        messages.success(request, "Die Datei wurde gelöscht.")
+        messages.success(request, _("Die Datei wurde gelöscht."))
     return redirect("imports:upload")
 
 
@@ -235,17 +237,18 @@ def commit(request, pk):
     """First POST: the confirmation naming what will happen; the import starts only with `confirmed`."""
     batch = _batch(request, pk)
     if batch.state != ImportBatch.State.CHECKED:
-        messages.error(request, "Nur eine fehlerfrei geprüfte Datei kann importiert werden.")
+        messages.error(request, _("Nur eine fehlerfrei geprüfte Datei kann importiert werden."))
         return redirect("imports:batch", batch.pk)
     access.require_edit(request.user, batch.municipality_id)
     if request.POST.get("confirmed") != "yes":
         return render(request, "imports/confirm.html", {
-            "title": "Import bestätigen", "action": reverse("imports:commit", args=[batch.pk]),
+            "title": _("Import bestätigen"), "action": reverse("imports:commit", args=[batch.pk]),
             "back": reverse("imports:batch", args=[batch.pk]),
-            "sentence": f"„{batch.file_name}“ nach {batch.municipality.name} importieren: {batch.sentence()}.",
-            "button": "Ja, jetzt importieren"})
+            "sentence": _("„%(file)s“ nach %(town)s importieren: %(sentence)s.") % {
+                "file": batch.file_name, "town": batch.municipality.name, "sentence": batch.sentence()},
+            "button": _("Ja, jetzt importieren")})
     if not jobs.start(batch, ImportBatch.State.IMPORTING, request.user):
-        messages.error(request, "Dieser Import läuft schon oder ist fertig.")
+        messages.error(request, _("Dieser Import läuft schon oder ist fertig."))
     return redirect("imports:batch", batch.pk)
 
 
@@ -271,15 +274,15 @@ def undo(request, municipality_id):
     if request.POST.get("confirmed") != "yes":
         last = engine.last_undoable(request.user, municipality)
         if last is None:
-            messages.error(request, "Es gibt keinen Import, der rückgängig gemacht werden kann.")
+            messages.error(request, _("Es gibt keinen Import, der rückgängig gemacht werden kann."))
             return redirect("imports:upload")
         return render(request, "imports/confirm.html", {
-            "title": "Import zurücknehmen", "action": reverse("imports:undo", args=[municipality.pk]),
+            "title": _("Import zurücknehmen"), "action": reverse("imports:undo", args=[municipality.pk]),
             "back": reverse("imports:upload"), "sentence": engine.undo_sentence(last) + ".",
-            "button": "Ja, zurücknehmen"})
+            "button": _("Ja, zurücknehmen")})
     try:
         batch = engine.undo_last(request.user, municipality)
-        messages.success(request, f"Import „{batch.file_name}“ zurückgenommen.")
+        messages.success(request, _("Import „%(file)s“ zurückgenommen.") % {"file": batch.file_name})
     except engine.UndoRefused as refused:
         messages.error(request, str(refused))
     return redirect("imports:upload")

@@ -221,3 +221,27 @@ def test_upload_whose_headers_match_nothing_names_the_expected_ones(client, user
     page = response.content.decode()
     assert response.status_code == 400 and "Keine Spalte der Datei wurde erkannt" in page
     assert "Straße, Hausnummer" in page and 'href="/import/vorlage.xlsx"' in page
+
+
+def test_confirmations_speak_the_users_language(tmp_path, client, users, first_import, work_off_queue):
+    """The English UI once asked „Import bestätigen … Ja, jetzt importieren“ and „Ja, zurücknehmen“."""
+    client.force_login(users["stadt-erfurt"])
+    erfurt = Municipality.objects.get(ags="16051000")
+    path = second_survey(tmp_path)
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    batch_url = client.post("/import/", {"municipality": erfurt.pk,
+                                         "file": SimpleUploadedFile(path.name, path.read_bytes())}, **english).url
+    work_off_queue()
+    page = client.get(batch_url, **english).content.decode()
+    assert ">Row</a>" in page and ">Distance</a>" in page
+    asked = client.post(batch_url + "importieren/", **english).content.decode()
+    assert "Confirm the import" in asked and "Yes, import now" in asked and "Import bestätigen" not in asked
+    assert "Import “zweite-erhebung.csv” into Erfurt:" in asked
+    client.post(batch_url + "importieren/", CONFIRMED, **english)
+    work_off_queue()
+    undo_url = f"/import/rueckgaengig/{erfurt.pk}/"
+    asked = client.post(undo_url, **english).content.decode()
+    assert "Undo the import" in asked and "Yes, undo it" in asked
+    done = client.post(undo_url, CONFIRMED, follow=True, **english).content.decode()
+    assert "Import “zweite-erhebung.csv” undone." in done
+    assert not Unit.objects.filter(street="Neuer Weg").exists()

@@ -1,6 +1,7 @@
 """Run by Debian's /usr/bin/python3 (PyQGIS): adds the OGC API as QGIS does and prints what the layer shows.
 
-Usage: qgis_probe.py URL [authcfg|userpass USER TOKEN]. `authcfg` stores a Basic auth config in a throw-away auth
+Usage: qgis_probe.py URL [authcfg|userpass USER TOKEN]; PROBE_QUERY (e.g. `status=vacant`) is appended to the
+connection URL, as the README tells QGIS 3.22 users to filter on the server. `authcfg` stores a Basic auth config in a throw-away auth
 database, `userpass` puts user and password into the layer's URI (the connection dialog's fields); both use
 /ogc/auth/, where the server challenges. Features are read (and filtered) only for small layers. Prints one JSON line.
 """
@@ -40,6 +41,8 @@ elif login:
     authcfg = f" authcfg='{config.id()}'"
     root = f"{url}/ogc/auth/"
 
+if os.environ.get("PROBE_QUERY"):
+    root += "?" + os.environ["PROBE_QUERY"]
 result = {}
 layer = QgsVectorLayer(f"url='{root}' typename='units'{authcfg}", "units", "OAPIF")
 result["valid"] = layer.isValid()

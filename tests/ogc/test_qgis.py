@@ -22,9 +22,10 @@ def _has_qgis():
 pytestmark = [pytest.mark.django_db, pytest.mark.skipif(not _has_qgis(), reason="Debian's python3-qgis fehlt")]
 
 
-def probe(app_url, *login):
+def probe(app_url, *login, query=""):
     result = subprocess.run([QGIS_PYTHON, str(PROBE), app_url, *login], capture_output=True, text=True, timeout=120,
-                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": "/tmp"})
+                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": "/tmp",
+                                 "PROBE_QUERY": query})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -43,3 +44,15 @@ def test_qgis_logs_in_when_challenged(app_url, committed_token, mode):
     assert layer["count"] == Unit.objects.count()
     if mode == "userpass":
         assert not probe(app_url, mode, "analyst", "lr_falsch")["valid"]
+
+
+def test_qgis_filters_on_the_server_through_the_connection_url(app_url, committed_token):
+    """QGIS 3.22 evaluates a layer filter (subset string) itself, after downloading every unit; filter parameters in
+    the connection URL (README, "QGIS verbinden") reach the server: it sends them with every page. QGIS does not
+    filter on them itself, so a count of only the vacant Gera units proves the server did."""
+    wanted = Unit.objects.filter(status="vacant", centre__slug="gera-innenstadt").count()
+    assert 0 < wanted < Unit.objects.count()
+    layer = probe(app_url, "authcfg", "analyst", committed_token, query="status=vacant&centre=gera-innenstadt")
+    assert layer["valid"], layer
+    assert layer["count"] == layer["read"] == wanted
+    assert not probe(app_url, "authcfg", "analyst", committed_token, query="status=bogus")["valid"]

@@ -181,29 +181,24 @@ def _change_contacts(cursor):
 
 def _change_statuses(cursor, user, today, now, note):
     """As units.services.change_status, for all rows at once: close the open interval on the row's
-    date and open a new one; a change on the open interval's first day corrects it instead."""
+    date and open a new one; on the open interval's first day it is closed as a zero-length interval,
+    so the state and note it held are kept (see units 0007)."""
     cursor.execute(f"""
       CREATE TEMP TABLE import_status AS
       SELECT m.unit_id, r.status, CASE WHEN r.status = 'occupied' THEN coalesce(r.category, '') ELSE '' END AS category,
-             {STATUS_DATE} AS on_date, o.id AS current_id, o.valid_from,
-             o.status AS old_status, o.category AS old_category, o.note AS old_note
+             {STATUS_DATE} AS on_date, o.id AS current_id, o.valid_from
       FROM import_matches m JOIN import_rows r USING (n)
       JOIN units_occupancy o ON o.unit_id = m.unit_id AND o.valid_to IS NULL
       WHERE m.status_changed""", [today, today])
-    cursor.execute("""
-      UPDATE units_occupancy o SET status = s.status, category = s.category, note = %s,
-                                   recorded_by_id = %s, recorded_at = %s
-      FROM import_status s WHERE o.id = s.current_id AND s.on_date = s.valid_from
-      RETURNING o.id, s.old_status, s.old_category, s.old_note""", [note, user.pk, now])
-    corrected = {str(pk): {"status": s, "category": c, "note": n} for pk, s, c, n in cursor.fetchall()}
+    corrected = {}  # in-place corrections are gone; the key stays for undoing older batches that made some
     cursor.execute("""
       UPDATE units_occupancy o SET valid_to = s.on_date
-      FROM import_status s WHERE o.id = s.current_id AND s.on_date > s.valid_from RETURNING o.id""")
+      FROM import_status s WHERE o.id = s.current_id AND s.on_date >= s.valid_from RETURNING o.id""")
     closed = [pk for (pk,) in cursor.fetchall()]
     opened = _insert(cursor, Occupancy, {
         "unit_id": "s.unit_id", "status": "s.status", "category": "s.category", "valid_from": "s.on_date",
         "note": ("%s", [note]), "recorded_by_id": ("%s", [user.pk]), "recorded_at": ("%s", [now]),
-    }, "FROM import_status s WHERE s.on_date > s.valid_from", returning="id")
+    }, "FROM import_status s WHERE s.on_date >= s.valid_from", returning="id")
     cursor.execute("SELECT registry_sync_unit_states(ARRAY(SELECT unit_id FROM import_status))")
     return {"opened": [pk for (pk,) in opened], "closed": closed, "corrected": corrected}
 

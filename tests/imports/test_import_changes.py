@@ -33,7 +33,7 @@ def line(street, number, status, since="", area="60", x="642200", y="5649400"):
 
 
 def history(unit):
-    return list(unit.intervals.order_by("valid_from").values_list("status", "valid_from", "valid_to"))
+    return list(unit.intervals.values_list("status", "valid_from", "valid_to"))  # in order, within a day too
 
 
 def test_a_status_change_closes_the_interval_and_undo_reopens_it(tmp_path):
@@ -50,16 +50,18 @@ def test_a_status_change_closes_the_interval_and_undo_reopens_it(tmp_path):
     assert history(domplatz) == before and domplatz.status == "vacant" and str(domplatz.vacant_since) == "2024-03-01"
 
 
-def test_a_status_change_on_the_intervals_first_day_corrects_it_and_undo_restores_it(tmp_path):
+def test_a_status_change_on_the_intervals_first_day_keeps_the_earlier_state_and_undo_removes_it(tmp_path):
     run(survey(tmp_path, GOOD))  # Marktstr. 201 is "genutzt" since today
     market = Unit.objects.get(street="Marktstr.", house_number="201")
+    today = market.intervals.get().valid_from
     run(survey(tmp_path, [line("Marktstraße", "201", "Zwischennutzung", area="1250", x="642300", y="5649500")],
                "zweite.csv"))
     market.refresh_from_db()
-    assert market.status == "interim_use" and len(history(market)) == 1
+    assert market.status == "interim_use"
+    assert history(market) == [("occupied", today, today), ("interim_use", today, None)]  # nothing overwritten
     run(survey(tmp_path, GOOD), "--undo")
     market.refresh_from_db()
-    assert market.status == "occupied" and history(market)[0][0] == "occupied"
+    assert market.status == "occupied" and history(market) == [("occupied", today, None)]
 
 
 def test_undo_restores_changed_attributes_and_is_refused_after_an_edit(tmp_path, users):

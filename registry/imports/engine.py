@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from registry.accounts import access
 from registry.units.models import Unit
@@ -56,18 +57,20 @@ class Preview:
 
 def describe(counts, summary):
     """What an import will do, in one German sentence: "120 neu, 3 geändert, davon 1 verschoben um 612 m"."""
-    text = f"{counts['new']} neu, {counts['changed']} geändert"
+    # gettext: German on the command line and by default, English in an English web session
+    text = _("%(new)s neu, %(changed)s geändert") % {"new": counts["new"], "changed": counts["changed"]}
     details = []
     if moved := summary.get("moved"):
         metres = _metres(summary["max_metres"])
-        details.append(f"1 verschoben um {metres}" if moved == 1 else f"{moved} verschoben (bis zu {metres})")
+        details.append(_("1 verschoben um %(metres)s") % {"metres": metres} if moved == 1
+                       else _("%(n)s verschoben (bis zu %(metres)s)") % {"n": moved, "metres": metres})
     if status := summary.get("status"):
-        details.append(f"{status} mit neuem Status")
+        details.append(_("%(n)s mit neuem Status") % {"n": status})
     if owner := summary.get("owner"):
-        details.append(f"{owner} mit neuem Eigentümer oder neuen Kontaktdaten")
+        details.append(_("%(n)s mit neuem Eigentümer oder neuen Kontaktdaten") % {"n": owner})
     if details:
-        text += ", davon " + ", ".join(details)
-    return text + f", {counts['unchanged']} unverändert"
+        text += _(", davon ") + ", ".join(details)
+    return text + _(", %(n)s unverändert") % {"n": counts["unchanged"]}
 
 
 def _metres(value):

@@ -236,7 +236,8 @@ def test_confirmations_speak_the_users_language(tmp_path, client, users, first_i
     assert ">Row</a>" in page and ">Distance</a>" in page
     asked = client.post(batch_url + "importieren/", **english).content.decode()
     assert "Confirm the import" in asked and "Yes, import now" in asked and "Import bestätigen" not in asked
-    assert "Import “zweite-erhebung.csv” into Erfurt:" in asked
+    assert re.search(r"Import “zweite-erhebung.csv” into Erfurt: 1 new, 1 changed, of which 1 moved by 60\d m, 1 with "
+                     r"a new status, 1 with a new owner or new contact details, 1 unchanged\.", asked), asked
     client.post(batch_url + "importieren/", CONFIRMED, **english)
     work_off_queue()
     undo_url = f"/import/rueckgaengig/{erfurt.pk}/"

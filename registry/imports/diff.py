@@ -7,6 +7,8 @@ The values come from staging.changes as machine text; this turns them into what 
 
 import csv
 
+from django.utils.translation import gettext as _
+
 from registry.formats import german_number, spreadsheet_text
 from registry.units.categories import Category
 from registry.units.models import Floor
@@ -36,7 +38,7 @@ def value_text(field, text):
     if field in CHOICES:
         return str(CHOICES[field].get(text, text))
     if text in ("true", "false"):
-        return "ja" if text == "true" else "nein"
+        return _("ja") if text == "true" else _("nein")
     if field == "last_checked":
         return "{2}.{1}.{0}".format(*text.split("-"))
     return text
@@ -50,17 +52,27 @@ def describe_row(row, owners_visible):
 
 
 def describe(n, unit_id, address, field, old, new, old_date, new_date, metres, owners_visible):
+    # gettext: German on the command line and in its CSV, the user's language on the web
     if field == "location":
-        old_text, new_text = "bisheriger Standort", f"verschoben um {german_number(metres, 0)} m"
+        old_text = _("bisheriger Standort")
+        new_text = _("verschoben um %(metres)s m") % {"metres": german_number(metres, 0)}
     elif field == "status":
-        old_text = value_text(field, old) + (f" seit {_date(old_date)}" if old_date else "")
-        new_text = value_text(field, new) + (f" ab {_date(new_date)}" if new_date else "")
+        old_text, new_text = value_text(field, old), value_text(field, new)
+        if old_date:
+            old_text = _("%(status)s seit %(date)s") % {"status": old_text, "date": _date(old_date)}
+        if new_date:
+            new_text = _("%(status)s ab %(date)s") % {"status": new_text, "date": _date(new_date)}
     elif field in OWNER_FIELDS and not owners_visible:
-        old_text, new_text = ("–" if old is None else "bisheriger Eintrag"), HIDDEN
+        old_text, new_text = ("–" if old is None else _("bisheriger Eintrag")), _(HIDDEN)
     else:
         old_text, new_text = value_text(field, old), value_text(field, new)
-    return {"row": n, "unit_id": unit_id, "address": address, "field": field, "label": LABELS.get(field, field),
+    return {"row": n, "unit_id": unit_id, "address": address, "field": field, "label": label(field),
             "old": old_text, "new": new_text, "metres": metres}
+
+
+def label(field):
+    """The field's name in the user's language (German by default)."""
+    return _(LABELS[field]) if field in LABELS else field
 
 
 def text_lines(rows):

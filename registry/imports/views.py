@@ -146,12 +146,12 @@ def mapping(request):
         columns.append({
             "index": index, "name": column, "samples": [row.get(column, "") for row in samples],
             "chosen": IGNORE if chosen == "" else (chosen or ""), "unmapped": chosen is None,
-            "suggestion": values.LABELS.get(guess.field, ""), "score": guess.score if guess.field else None,
+            "suggestion": _(values.LABELS[guess.field]) if guess.field in values.LABELS else "", "score": guess.score if guess.field else None,
             "problem": values.expected_unit_problem(column, chosen) if chosen else "",
         })
     unmapped = [c for c in columns if c["unmapped"]]
     return render(request, "imports/mapping.html", {
-        "columns": columns, "fields": values.LABELS, "ignore": IGNORE, "state": state, "municipality": municipality,
+        "columns": columns, "fields": {key: _(name) for key, name in values.LABELS.items()}, "ignore": IGNORE, "state": state, "municipality": municipality,
         "unmapped": unmapped, "refused": missing, "template_url": engine.TEMPLATE_URL},
         status=400 if missing else 200)
 
@@ -190,7 +190,7 @@ def _diff(request, batch):
                           c.field, c.old, c.new, c.old_date, c.new_date, c.metres, owners) for c in page]
     present = batch.diff.values_list("field", flat=True).distinct().order_by("field")
     return {"diff_rows": rows, "diff_page": page, "diff_sort": sort, "diff_field": field, "diff_q": query,
-            "diff_fields": [(f, diff.LABELS.get(f, f)) for f in present],
+            "diff_fields": [(f, diff.label(f)) for f in present],
             "diff_columns": [("zeile", _("Zeile")), ("adresse", _("Adresse")), ("feld", _("Feld")),
                              ("abstand", _("Abstand"))]}
 

@@ -234,6 +234,9 @@ def test_confirmations_speak_the_users_language(tmp_path, client, users, first_i
     work_off_queue()
     page = client.get(batch_url, **english).content.decode()
     assert ">Row</a>" in page and ">Distance</a>" in page
+    assert "floor area" in page.lower() or "Floor area" in page, page
+    assert re.search(r"vacant since 01\.03\.2024</td><td>occupied from \d\d\.\d\d\.\d{4}", page)
+    assert "previous location" in page and re.search(r"moved by 60\d m", page)
     asked = client.post(batch_url + "importieren/", **english).content.decode()
     assert "Confirm the import" in asked and "Yes, import now" in asked and "Import bestätigen" not in asked
     assert re.search(r"Import “zweite-erhebung.csv” into Erfurt: 1 new, 1 changed, of which 1 moved by 60\d m, 1 with "

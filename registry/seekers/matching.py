@@ -19,6 +19,7 @@ from functools import cached_property
 from django.db import connection
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from registry.accounts import access
 from registry.listings.models import Listing
@@ -268,6 +269,7 @@ def explain(row):
     use = dict(Category.choices).get(row["unit_category"]) or _("unbekannt")
     out.append(Criterion(_("Nutzung %(use)s") % {"use": use}, bool(row["category_fit"])))
     if row["vacancy_days"] is not None:
-        out.append(Criterion(_("leer seit %(months)s Monaten") % {"months": row["vacancy_days"] // 30}, None,
-                             info=True))
+        months = row["vacancy_days"] // 30  # „leer seit 1 Monat“, never „1 Monaten“
+        out.append(Criterion(ngettext("leer seit %(months)s Monat", "leer seit %(months)s Monaten", months)
+                             % {"months": months}, None, info=True))
     return out

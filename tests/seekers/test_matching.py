@@ -36,6 +36,7 @@ def test_each_hard_criterion_excludes_and_the_soft_ones_rank(users, build_unit, 
                                        "Schaufensterfront 6 m ✓, Nutzung Gastronomie ✓, leer seit")
     assert "Miete 11 €/m² ✗ (max 9)" in second.explanation
     assert "Schaufensterfront 3 m ✗ (min 5)" in third.explanation and "Nutzung Einzelhandel ✗" in third.explanation
+    assert third.explanation.endswith("leer seit 1 Monat")  # 40 days: singular, not „1 Monaten“
     assert best.score == 100 and second.score == 60 and third.score < second.score
     # the other way round: for a unit, the active requests it fits
     assert [m.request_id for m in matching.requests_for_unit(perfect, users["admin"])] == [cafe_request.pk]

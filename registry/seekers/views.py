@@ -258,7 +258,10 @@ def figures(request):
         by_category.setdefault(row["category"], [0] * len(queries.BANDS))[row["band"]] = row["requests"]
     proposals = queries.proposals_per_centre(day)
     return render(request, "seekers/figures.html", {
-        "centres": centres, "totals": totals, "bands": [label for label, _l, _h in queries.BANDS],
+        "centres": centres, "totals": totals,
+        # the footer's „zusammen“ cells: the band totals summed (a request naming two centres counts in both, as above)
+        "grand_total": {"requests": sum(t["requests"] for t in totals), "vacant": sum(t["vacant"] for t in totals)},
+        "bands": [label for label, _l, _h in queries.BANDS],
         "category": category, "categories": Category.choices, "day": day, "today": timezone.localdate(),
         "form": form,
         "by_category": [{"label": labels.get(key, key), "bands": values, "total": sum(values)}

@@ -43,6 +43,13 @@ def test_supply_demand_agrees_with_the_tables(client, make_request):
     assert page.status_code == 200 and 'id="supply-demand"' in text and "chart-demand" in text
     assert "Lea Gründerin" not in text and "lea@example.net" not in text and "zweite@example.net" not in text
     assert "/statistik/ansiedlung/" in client.get("/statistik/").content.decode()
+    # the footer row sums every column, the „zusammen“ pair too (it was left empty)
+    footer = text.split("<tfoot>")[1].split("</tfoot>")[0]
+    assert f'class="num total-requests">{sum(t["requests"] for t in totals)}<' in footer
+    assert f'class="num total-vacant">{sum(t["vacant"] for t in totals)}<' in footer.replace(".", "")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/statistik/ansiedlung/").content.decode()
+    assert "all town centres" in english and "alle Innenstädte" not in english
 
 
 def test_proposals_up_to_a_stichtag_and_bad_dates(client):

@@ -83,6 +83,7 @@ class AreaField(forms.CharField):
 
 
 class RequestForm(LabelledErrors, forms.ModelForm):
+    # localize=True: the edit forms show a stored „12.50“ as „12,50“, as people type it (parse_number reads both)
     centres = forms.ModelMultipleChoiceField(
         TownCentre.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,
         label=gettext_lazy("Innenstädte"))
@@ -90,15 +91,15 @@ class RequestForm(LabelledErrors, forms.ModelForm):
         required=False, label=gettext_lazy("Gemeinden"),
         help_text=gettext_lazy("Name oder AGS, mehrere durch Komma getrennt, z. B. „Weimar, Apolda“."))
     area = AreaField(required=False, label=gettext_lazy("Suchgebiet"))
-    min_area = GermanDecimalField(label=gettext_lazy("Fläche von (m²)"), min_value=1, max_value=100000,
+    min_area = GermanDecimalField(localize=True, label=gettext_lazy("Fläche von (m²)"), min_value=1, max_value=100000,
                                   widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    max_area = GermanDecimalField(label=gettext_lazy("Fläche bis (m²)"), min_value=1, max_value=100000,
+    max_area = GermanDecimalField(localize=True, label=gettext_lazy("Fläche bis (m²)"), min_value=1, max_value=100000,
                                   widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    min_frontage = GermanDecimalField(label=gettext_lazy("Schaufensterfront mindestens (m)"), required=False,
+    min_frontage = GermanDecimalField(localize=True, label=gettext_lazy("Schaufensterfront mindestens (m)"), required=False,
                                       min_value=0, max_value=1000, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    max_rent = GermanDecimalField(label=gettext_lazy("Kaltmiete höchstens (€/m²)"), required=False, min_value=0,
+    max_rent = GermanDecimalField(localize=True, label=gettext_lazy("Kaltmiete höchstens (€/m²)"), required=False, min_value=0,
                                   max_value=10000, decimal_places=2, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    max_rent_total = GermanDecimalField(label=gettext_lazy("Kaltmiete höchstens (€/Monat gesamt)"), required=False,
+    max_rent_total = GermanDecimalField(localize=True, label=gettext_lazy("Kaltmiete höchstens (€/Monat gesamt)"), required=False,
                                         min_value=0, max_value=10000000, decimal_places=2,
                                         widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     floors = forms.MultipleChoiceField(choices=Floor.choices, initial=[Floor.GROUND], widget=forms.CheckboxSelectMultiple,

@@ -1,5 +1,7 @@
 """A seeker enters a request, confirms it by e-mail and manages it through the private link."""
 
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 from django.core import signing
@@ -106,10 +108,12 @@ def test_the_form_needs_csrf():
 
 
 def test_management_link_edit_pause_withdraw(client, make_request):
-    space_request = make_request()
+    space_request = make_request(max_rent=Decimal("12.50"), min_area=Decimal("97.3"))
     url = services.link(space_request, "manage")
     page = client.get(url).content.decode()
     assert "Lea Gründerin" not in page or "Mein Flächengesuch" in page
+    # the edit form shows the stored numbers in German notation, not „12.50“ / „97.3“
+    assert 'name="max_rent" value="12,50"' in page and 'name="min_area" value="97,3"' in page
     response = client.post(url, {**form(), "min_area": "60", "max_area": "1.100"})
     assert response.status_code == 302
     space_request.refresh_from_db()

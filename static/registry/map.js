@@ -456,7 +456,14 @@
 
     // A popup's auto-pan moves the map: keep its marker until the popup is closed.
     var popupOpen = false, missedMove = false;
-    map.on("popupopen", function () { popupOpen = true; });
+    map.on("popupopen", function (event) {
+      popupOpen = true;
+      // The open legend floats above the popup pane (desktop): fold it away when it would hide the popup's
+      // fields and buttons; a tap on "Legende" brings it back.
+      if (!legendBox || !legendBox.open) return;
+      var a = event.popup.getElement().getBoundingClientRect(), b = legendBox.getBoundingClientRect();
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) legendBox.open = false;
+    });
     map.on("popupclose", function () {
       popupOpen = false;
       if (missedMove) { missedMove = false; moved(); }

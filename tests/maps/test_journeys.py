@@ -251,3 +251,37 @@ def test_an_invalid_filter_in_the_url_is_named_and_the_map_lives(device, app_url
     assert int(page.get_attribute("#map", "data-labels")) > 0  # the centres are drawn, with labels
     shot(page, f"{name}-de-12-invalid-filter")
     assert page.errors == []
+
+
+def test_a_popup_opened_from_the_list_is_not_hidden_under_the_legend(browser, app_url):
+    """Desktop: the legend is open over the map's right side; a unit there, opened from the list, must show its
+    fields and buttons (the popup used to open under the legend)."""
+    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", **DEVICES["desktop"])
+    page = context.new_page()
+    log_in(page, app_url, "stadt-erfurt")
+    page.goto(f"{app_url}/?status=vacant&status=reserved&centre=erfurt-altstadt")
+    wait_for_map(page)
+    assert page.get_attribute("#legend", "open") is not None
+    unit = rows(page)[0]
+    # Move the map so that this unit's marker sits under the lower left part of the legend
+    page.evaluate("""(id) => {
+        const map = window.registryLeafletMap;
+        const item = document.querySelector(`#unit-list li[data-unit="${id}"]`);
+        const legend = document.getElementById("legend").getBoundingClientRect();
+        const box = document.getElementById("map").getBoundingClientRect();
+        const now = map.latLngToContainerPoint([Number(item.dataset.lat), Number(item.dataset.lon)]);
+        map.panBy(now.subtract(L.point(legend.left - box.left + 40, legend.bottom - box.top - 40)), {animate: false});
+    }""", unit)
+    page.wait_for_timeout(500)
+    page.click(f'#unit-list li[data-unit="{unit}"]')
+    page.wait_for_selector(f'.unit-popup[data-unit="{unit}"]')
+    page.wait_for_timeout(400)  # the popup's auto-pan
+    popup = page.locator(".leaflet-popup").bounding_box()
+    legend = page.locator("#legend").bounding_box()
+    overlap = (popup["x"] < legend["x"] + legend["width"] and legend["x"] < popup["x"] + popup["width"]
+               and popup["y"] < legend["y"] + legend["height"] and legend["y"] < popup["y"] + popup["height"])
+    page.screenshot(path=str(ARTIFACTS / "desktop-de-13-popup-beside-legend.png"))
+    assert not overlap
+    page.click("#legend summary")  # the legend comes back on request
+    assert page.get_attribute("#legend", "open") is not None
+    context.close()

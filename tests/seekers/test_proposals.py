@@ -41,6 +41,7 @@ def test_proposal_lifecycle_closes_the_request(client, users, make_request):
     # both timelines show it
     page = client.get(f"/gesuche/verwaltung/{space_request.pk}/").content.decode()
     assert "Besichtigung" in page and "vermietet" in page and "erfüllt" in page
+    assert f"erfüllt – mit {unit}" in page  # the issue: „erfüllt — with which unit“
     assert "vermietet" in client.get(f"/gesuche/verwaltung/einheit/{unit_id}/").content.decode()
     # the statistics show one more proposal and one more re-let through a proposal
     after = {row["slug"]: row for row in figures.proposals_per_centre(datetime.date.today())}["erfurt-altstadt"]

@@ -16,6 +16,7 @@ holes, each closed here in one place for every model:
 """
 
 from django.contrib.admin import widgets as admin_widgets
+from django.core.exceptions import PermissionDenied
 
 from registry.accounts import access
 
@@ -46,6 +47,13 @@ class ScopedAdminMixin:
         if access.role_of(request.user) == access.ANALYST:
             return queryset if self.analyst_reads else queryset.none()
         return access.editable_by(request.user, queryset)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # "Who edited what" is private: only for records the user may change (centres of other towns are
+        # readable, their history is not).
+        if not access.editable_by(request.user, self.model._default_manager.filter(pk=object_id)).exists():
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not self._is_admin(request) and db_field.name in self.raw_id_fields:

@@ -111,6 +111,16 @@ def add_photo(listing, upload):
     return photo
 
 
+def _owner_wholly_within(owner, user):
+    """True when the owner was recorded by, and has units only in, municipalities the user manages."""
+    from registry.units.models import Unit
+
+    ids = access.managed_municipality_ids(user)
+    if owner.municipality_id is not None and owner.municipality_id not in ids:
+        return False
+    return not Unit.objects.filter(owner=owner).exclude(municipality_id__in=ids).exists()
+
+
 def _invitable_account(owner):
     """The account an invitation may set a password for, or a German refusal.
 
@@ -149,6 +159,11 @@ def invite_owner(owner, request):
     """Create the owner's account (or reuse one never used) and mail a one-time link to set a password."""
     if not access.owners_visible_to(request.user).filter(pk=owner.pk).exists():
         raise PermissionDenied(_("Sie dürfen nur Eigentümer Ihrer eigenen Gemeinden einladen."))
+    if access.role_of(request.user) != access.ADMIN and not _owner_wholly_within(owner, request.user):
+        # An owner with units in several towns is shared: any one town could otherwise change the address and
+        # mail itself the set-password link for an account that then acts in the other towns' areas.
+        raise PermissionDenied(_("%(owner)s hat Einheiten auch in anderen Gemeinden; einladen kann dann nur die "
+                                 "Administration.") % {"owner": owner})
     if not owner.email:
         raise ValidationError(_("Für %(owner)s ist keine E-Mail-Adresse hinterlegt.") % {"owner": owner})
     user = _invitable_account(owner)

@@ -244,6 +244,30 @@ def test_the_invitation_of_the_review_takes_over_no_account(client, users):
     assert users["admin"].has_usable_password() and users["admin"].username == "admin"
 
 
+def test_an_owner_with_units_in_two_towns_is_invited_by_the_administration_only(client, users):
+    """The repeat review's path: Jena edits the address of an owner Erfurt invited, then re-invites."""
+    owner = Owner.objects.filter(units__municipality__ags=ERFURT, user__isnull=True).first()
+    jena_unit = Unit.objects.filter(municipality__ags=JENA).first()
+    Unit.objects.filter(pk=jena_unit.pk).update(owner=owner)
+    Owner.objects.filter(pk=owner.pk).update(email="angreifer-jena@example.org")
+    for manager in ("stadt-jena", "stadt-erfurt"):
+        as_user(client, users, manager).post("/admin/owners/owner/",
+                                             {"action": "invite", "_selected_action": [owner.pk]})
+    assert mail.outbox == []
+    owner.refresh_from_db()
+    assert owner.user is None
+    as_user(client, users, "admin").post("/admin/owners/owner/", {"action": "invite", "_selected_action": [owner.pk]})
+    assert [message.to for message in mail.outbox] == [["angreifer-jena@example.org"]]
+
+
+def test_who_edited_another_towns_centre_is_not_shown(client, users):
+    erfurt = TownCentre.objects.get(slug="erfurt-altstadt")
+    url = f"/admin/places/towncentre/{erfurt.pk}/history/"
+    assert as_user(client, users, "stadt-jena").get(url).status_code == 403
+    assert as_user(client, users, "analyst").get(url).status_code in (302, 403)  # not staff: login page
+    assert as_user(client, users, "stadt-erfurt").get(url).status_code == 200
+
+
 def test_an_owner_who_already_set_a_password_is_not_invited_again(client, users):
     owner = Owner.objects.get(user=users["eigentuemer"])
     Owner.objects.filter(pk=owner.pk).update(email="neu@example.org")

@@ -70,6 +70,9 @@ class Owner(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(consent="consented") | models.Q(consent_date__isnull=False),
                 name="owner_consent_has_date",
+                violation_error_code="consent_date",
+                violation_error_message=_("Datum der Einwilligung: Bitte das Datum angeben, an dem der "
+                                          "Eigentümer eingewilligt hat."),
             ),
         ]
 

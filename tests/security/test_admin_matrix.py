@@ -290,6 +290,18 @@ def test_consent_changed_in_the_admin_needs_evidence_and_records_who(client, use
     assert owner.consent_recorded_at is not None and "Akte 7/26" in owner.consent_evidence
 
 
+def test_consent_without_its_date_is_refused_in_words_not_by_constraint_name(client, users):
+    owner = Owner.objects.filter(units__municipality__ags=ERFURT, consent="unknown").first()
+    as_user(client, users, "stadt-erfurt")
+    url = f"/admin/owners/owner/{owner.pk}/change/"
+    data = form_data(client.get(url)) | {"consent": "consented", "consent_date": "",
+                                         "consent_evidence": "Schreiben vom 1.11.2026"}
+    page = client.post(url, data).content.decode()
+    assert "Datum der Einwilligung" in page and "owner_consent_has_date" not in page
+    owner.refresh_from_db()
+    assert owner.consent == "unknown"
+
+
 # --- centres ------------------------------------------------------------------------------------------------
 
 def test_a_centre_is_neither_redrawn_over_nor_handed_to_another_town(client, users):

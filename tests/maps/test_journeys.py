@@ -285,3 +285,21 @@ def test_a_popup_opened_from_the_list_is_not_hidden_under_the_legend(browser, ap
     page.click("#legend summary")  # the legend comes back on request
     assert page.get_attribute("#legend", "open") is not None
     context.close()
+
+
+def test_adding_on_the_tablet_places_the_unit_where_a_marker_already_sits(browser, app_url):
+    """In a dense centre every spot is under some 44 px marker: in adding mode a tap there opens the add dialog,
+    not the existing unit's popup."""
+    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin", **DEVICES["tablet"])
+    page = context.new_page()
+    log_in(page, app_url, "stadt-erfurt")
+    page.goto(f"{app_url}/?centre=erfurt-altstadt")
+    wait_for_map(page)
+    page.locator("#add-unit").tap()
+    marker = page.locator(".unit-marker").first.bounding_box()
+    page.touchscreen.tap(marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] / 2)
+    page.wait_for_selector("#unit-dialog[open]")
+    assert page.locator(".unit-popup").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "tablet-de-14-add-over-marker.png"))
+    page.click("#unit-form [data-close]")
+    context.close()

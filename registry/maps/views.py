@@ -114,6 +114,16 @@ def legend():
     return [{"code": s.value, "label": s.label, "vacant": counts_as_vacant(s), **STATUS_STYLE[s]} for s in Status]
 
 
+def walk_centre(user, form):
+    """The one centre the map is filtered to, if its Begehungsliste is this user's: the map's link goes there
+    directly instead of to the list of centres."""
+    slugs = form.cleaned_data.get("centre") or []
+    if len(slugs) != 1:
+        return None
+    centre = TownCentre.objects.filter(slug=slugs[0]).first()
+    return centre.slug if centre and access.can_edit_municipality(user, centre.municipality_id) else None
+
+
 def home(request):
     form = UnitFilter(request.GET or None)
     units = access.units_visible_to(request.user).select_related("centre")
@@ -133,6 +143,7 @@ def home(request):
     return render(request, "maps/home.html", {**context,
         "form": form, "errors": errors,
         "can_add": can_add(request.user),
+        "walk_centre": walk_centre(request.user, form) if form.is_bound and valid else None,
         "export_query": filters,
         "centres": centre_layer(),
         "legend": legend(),

@@ -65,3 +65,11 @@ def test_a_bad_filter_value_names_the_field_by_its_label(client):
     assert body["parameters"]["min_area"] == ["Fläche ab (m²): „abc“ ist keine Zahl."]
     assert body["parameters"]["status"][0].startswith("Status: ")
     assert body["labels"]["min_area"] == "Fläche ab (m²)"
+
+
+def test_the_begehungsliste_link_goes_to_the_centre_the_map_is_filtered_to(client, users):
+    client.force_login(users["stadt-erfurt"])
+    page = client.get("/?status=vacant&status=reserved&centre=erfurt-altstadt").content.decode()
+    assert 'href="/begehung/erfurt-altstadt/"' in page
+    assert 'href="/begehung/"' in client.get("/").content.decode()  # no centre chosen: the list of centres
+    assert 'href="/begehung/"' in client.get("/?centre=jena-innenstadt").content.decode()  # not Erfurt's to walk

@@ -120,6 +120,15 @@ class UnitFilter(forms.Form):
         kept for the page to name it rather than silently dropped."""
         return querystring(self.data or {}, PARAMETERS, LIST_PARAMETERS, **overrides)
 
+    def clean_centre(self):
+        # A mistyped or outdated centre in a shared link used to show an empty map without a word.
+        slugs = self.cleaned_data["centre"]
+        known = set(TownCentre.objects.filter(slug__in=slugs).values_list("slug", flat=True)) if slugs else set()
+        unknown = [slug for slug in slugs if slug not in known]
+        if unknown:
+            raise forms.ValidationError(_("„%(value)s“ ist keine bekannte Innenstadt.") % {"value": unknown[0]})
+        return slugs
+
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("min_area"), cleaned.get("max_area")

@@ -73,3 +73,11 @@ def test_the_begehungsliste_link_goes_to_the_centre_the_map_is_filtered_to(clien
     assert 'href="/begehung/erfurt-altstadt/"' in page
     assert 'href="/begehung/"' in client.get("/").content.decode()  # no centre chosen: the list of centres
     assert 'href="/begehung/"' in client.get("/?centre=jena-innenstadt").content.decode()  # not Erfurt's to walk
+
+
+def test_an_unknown_centre_in_the_url_is_named_not_an_empty_map(client, users):
+    client.force_login(users["stadt-erfurt"])
+    page = client.get("/?centre=nirgendwo").content.decode()
+    assert "„nirgendwo“ ist keine bekannte Innenstadt." in page
+    response = client.get("/api/units.geojson?centre=erfurt-altstadt,nirgendwo")
+    assert response.status_code == 400 and "Innenstadt" in json.loads(response.content)["parameters"]["centre"][0]

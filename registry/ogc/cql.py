@@ -12,6 +12,7 @@ import datetime
 import json
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, Polygon
 from django.utils.translation import gettext as _
 from pygeofilter import ast, values
@@ -181,7 +182,7 @@ class Translator:
                 geometry = GEOSGeometry(json.dumps(value.geometry))
             else:
                 raise FilterError(_("Erwartet wird eine Geometrie (WKT oder GeoJSON)."))
-        except (GEOSException, ValueError, TypeError) as failure:
+        except (GEOSException, GDALException, ValueError, TypeError) as failure:
             if isinstance(failure, FilterError):
                 raise
             raise FilterError(_("Die Geometrie im Filter ist ungültig.")) from None
@@ -247,6 +248,8 @@ def coerce(value, kind):
             return value
         if isinstance(value, str) and value.lower() in ("true", "false"):
             return value.lower() == "true"
+        if isinstance(value, int) and value in (0, 1):  # OGR SQL writes booleans as 0/1 and GDAL sends them so
+            return bool(value)
         raise wrong
     raise wrong
 

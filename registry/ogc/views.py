@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from registry.accounts.tokens import token_from_header
+from registry.accounts.tokens import InvalidToken, token_from_header, user_for_request
 from registry.exports.views import ATTRIBUTION, ApiError, resolve, site_url
 from registry.places.models import Municipality
 from registry.units.filters import LIST_PARAMETERS, querystring
@@ -78,10 +78,17 @@ def ogc_view(view):
     def wrapper(request, *args, challenge=False, **kwargs):
         request.ogc_challenge = challenge
         try:
-            if challenge and token_from_header(request.headers.get("Authorization")) is None \
-                    and not request.user.is_authenticated:
-                raise ApiError(401, _("Bitte mit Benutzername und API-Token (als Passwort) anmelden."),
-                               headers={"WWW-Authenticate": REALM})
+            if challenge:
+                # Under /ogc/auth/ every resource answers 401 for missing *and* wrong credentials: QGIS decides
+                # whether a layer is valid from the collection documents, before any items are fetched.
+                try:
+                    signed_in = token_from_header(request.headers.get("Authorization")) is not None \
+                        and user_for_request(request) is not None or request.user.is_authenticated
+                except InvalidToken:
+                    signed_in = False
+                if not signed_in:
+                    raise ApiError(401, _("Bitte mit Benutzername und API-Token (als Passwort) anmelden."),
+                                   headers={"WWW-Authenticate": REALM})
             response = view(request, *args, **kwargs)
         except ApiError as failure:
             response = failure.response()

@@ -1,5 +1,6 @@
 """Items: paging, CRS, filters (query parameters and CQL2) inside each user's tier, and bad input."""
 
+import base64
 import json
 from urllib.parse import parse_qs, urlsplit
 
@@ -209,3 +210,8 @@ def test_challenge_url_asks_for_credentials(client, basic):
         "http://testserver/ogc/auth/collections/units/items?")
     landing = client.get("/ogc/auth/", **basic("analyst")).json()
     assert all(link["href"].startswith("http://testserver/ogc/auth/") for link in landing["links"])
+    wrong = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"analyst:lr_falsch").decode()}
+    for url in ("/ogc/auth/", "/ogc/auth/collections", "/ogc/auth/collections/units", "/ogc/auth/conformance",
+                "/ogc/auth/api"):  # QGIS judges a layer by these before it asks for items
+        response = client.get(url, **wrong)
+        assert response.status_code == 401 and response.has_header("WWW-Authenticate"), url

@@ -22,6 +22,9 @@ UNITS = {"floor_area": " m²", "sales_area": " m²", "frontage": " m", "asking_r
 CHOICES = {"status": dict(Status.choices), "category": dict(Category.choices), "floor": dict(Floor.choices)}
 OWNER_FIELDS = {"owner_name", "owner_phone", "owner_email"}
 HIDDEN = "(geändert; nur für Berechtigte sichtbar)"
+HIDDEN_NEW = "(angegeben; nur für Berechtigte sichtbar)"
+# a new unit's private values: its owner and the internal note
+PRIVATE_FIELDS = OWNER_FIELDS | {"internal_note"}
 CSV_HEADER = ["Zeile", "Einheit", "Adresse", "Feld", "bisher", "neu", "Abstand (m)"]
 
 
@@ -45,15 +48,23 @@ def value_text(field, text):
 
 
 def describe_row(row, owners_visible):
-    """{row, unit_id, address, field, label, old, new, metres} from a staging.fetch_changes tuple."""
-    n, unit_id, field, old, new, old_date, new_date, metres, street, house_number = row
-    return describe(n, unit_id, f"{street} {house_number}".strip(), field, old, new, old_date, new_date, metres,
-                    owners_visible)
+    """{row, unit_id, address, field, label, old, new, metres, new_unit} from a staging.fetch_changes tuple."""
+    n, unit_id, field, old, new, old_date, new_date, metres, address = row
+    return describe(n, unit_id, address, field, old, new, old_date, new_date, metres, owners_visible)
 
 
 def describe(n, unit_id, address, field, old, new, old_date, new_date, metres, owners_visible):
     # gettext: German on the command line and in its CSV, the user's language on the web
-    if field == "location":
+    # a new unit's lines have neither a unit nor an old value (staging._new_units)
+    new_unit = unit_id is None and old is None
+    if new_unit and field == "status":
+        old_text = "–"
+        new_text = value_text(field, new)
+        if new_date:
+            new_text = _("%(status)s ab %(date)s") % {"status": new_text, "date": _date(new_date)}
+    elif new_unit and field in PRIVATE_FIELDS and not owners_visible:
+        old_text, new_text = "–", _(HIDDEN_NEW)
+    elif field == "location":
         old_text = _("bisheriger Standort")
         new_text = _("verschoben um %(metres)s m") % {"metres": german_number(metres, 0)}
     elif field == "status":
@@ -67,7 +78,7 @@ def describe(n, unit_id, address, field, old, new, old_date, new_date, metres, o
     else:
         old_text, new_text = value_text(field, old), value_text(field, new)
     return {"row": n, "unit_id": unit_id, "address": address, "field": field, "label": label(field),
-            "old": old_text, "new": new_text, "metres": metres}
+            "old": old_text, "new": new_text, "metres": metres, "new_unit": new_unit}
 
 
 def label(field):
@@ -81,7 +92,8 @@ def text_lines(rows):
     for row in rows:
         if row["row"] != current:
             current = row["row"]
-            lines.append(f"Zeile {row['row']} · Einheit {row['unit_id']} · {row['address']}:")
+            unit = "neue Einheit" if row["new_unit"] else f"Einheit {row['unit_id']}"
+            lines.append(f"Zeile {row['row']} · {unit} · {row['address']}:")
         lines.append(f"    {row['label']}: {row['old']} → {row['new']}")
     return lines
 
@@ -92,5 +104,5 @@ def write_csv(target, rows):
     writer.writerow(CSV_HEADER)
     for row in rows:
         metres = german_number(row["metres"], 1) if row["metres"] is not None else ""
-        writer.writerow([row["row"], row["unit_id"], spreadsheet_text(row["address"]), row["label"],
+        writer.writerow([row["row"], "neu" if row["new_unit"] else row["unit_id"], spreadsheet_text(row["address"]), row["label"],
                          spreadsheet_text(row["old"]), spreadsheet_text(row["new"]), metres])

@@ -74,7 +74,8 @@ class ImportBatch(models.Model):
 
         summary = self.diff.aggregate(
             moved=models.Count("pk", filter=models.Q(field="location")), max_metres=models.Max("metres"),
-            status=models.Count("pk", filter=models.Q(field="status")),
+            # a new unit's status is part of the new unit, not a status change
+            status=models.Count("pk", filter=models.Q(field="status", old__isnull=False)),
             owner=models.Count("unit_id", filter=models.Q(field__startswith="owner"), distinct=True))
         summary["max_metres"] = summary["max_metres"] or 0
         return describe({"new": self.created, "changed": self.changed, "unchanged": self.unchanged}, summary)
@@ -106,7 +107,7 @@ class MappingPreset(models.Model):
 
 class ImportChange(models.Model):
     """One line of a dry run's diff: what the import would change on a unit already in the register
-    (old → new; a move in metres; a status change with the day each status begins). Written in one
+    or a value a new unit would get (unit NULL, old NULL) (old → new; a move in metres; a status change with the day each status begins). Written in one
     INSERT … SELECT from the staging tables (staging.save_changes). Owner values are personal data:
     shown only to those who may see the unit's owner, and deleted with the batch's other personal data."""
 
@@ -121,6 +122,8 @@ class ImportChange(models.Model):
     old_date = models.DateField(null=True)
     new_date = models.DateField(null=True)
     metres = models.FloatField(_("Abstand (m)"), null=True)
+    # the address as the diff shows it: the unit's, or for a new unit (unit NULL, old NULL) the file's
+    address = models.CharField(_("Adresse"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("Änderung durch einen Import")

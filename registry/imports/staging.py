@@ -343,7 +343,7 @@ def counts():
 
 
 # The diff's columns; `old`/`new` are machine text (12.50, true, vacant), the pages format them.
-CHANGE_COLUMNS = ("n", "unit_id", "field", "old", "new", "old_date", "new_date", "metres")
+CHANGE_COLUMNS = ("n", "unit_id", "field", "old", "new", "old_date", "new_date", "metres", "address")
 
 
 def changes(fields):
@@ -371,19 +371,43 @@ def changes(fields):
     with connection.cursor() as cursor:
         cursor.execute(f"""
           CREATE TEMP TABLE import_changes AS
-          SELECT m.n, m.unit_id, c.field, c.old, c.new, c.old_date, c.new_date, round(c.metres::numeric, 1) AS metres
+          SELECT m.n, m.unit_id, c.field, c.old, c.new, c.old_date, c.new_date, round(c.metres::numeric, 1) AS metres,
+                 concat_ws(' ', u.street, nullif(u.house_number, '')) AS address
           FROM import_matches m JOIN import_rows r USING (n) JOIN units_unit u ON u.id = m.unit_id
           LEFT JOIN owners_owner o ON o.id = u.owner_id
           LEFT JOIN units_occupancy oc ON oc.unit_id = u.id AND oc.valid_to IS NULL
           CROSS JOIN LATERAL (VALUES {rows}) c(field, old, new, old_date, new_date, metres, differs)
           WHERE m.action = 'changed' AND c.differs""", params)
+        _new_units(cursor, fields, today)
+
+
+def _new_units(cursor, fields, today):
+    """The new units into import_changes as well (unit_id NULL, no old value): each value the file gives
+    one, with the status it starts with (as writing.write sets it), so the dry run shows exactly what
+    would be created, not just how many. Same statement for one row or 100,000."""
+    status = "coalesce(r.status, 'occupied')"
+    given = [f"('{field}', r.{field}::text, NULL::date)" for field in UNIT_FIELDS
+             if field in fields and field not in ("street", "house_number")]
+    given.append(f"('status', {status}, CASE WHEN registry_counts_as_vacant({status}) "
+                 "THEN coalesce(r.vacant_since, %s) END)")
+    # owner values too: the pages hide them from anyone who may not see owners (diff.describe)
+    given += [f"('{field}', r.{field}::text, NULL)" for field in ("owner_name", "owner_phone", "owner_email")
+              if field in fields]
+    cursor.execute(f"""
+      INSERT INTO import_changes (n, unit_id, field, old, new, old_date, new_date, metres, address)
+      SELECT m.n, NULL, c.field, NULL, c.new, NULL, c.new_date, NULL,
+             concat_ws(' ', r.street, nullif(r.house_number, ''))
+      FROM import_matches m JOIN import_rows r USING (n)
+      CROSS JOIN LATERAL (VALUES {', '.join(given)}) c(field, new, new_date)
+      WHERE m.action = 'new' AND c.new IS NOT NULL AND c.new <> ''""", [today])
 
 
 def change_summary():
     """{moved, max_metres, status, owner} over import_changes, for the confirmation sentence."""
     with connection.cursor() as cursor:
+        # new units (unit_id NULL) are counted as new, not as status changes
         cursor.execute("""SELECT count(*) FILTER (WHERE field = 'location'), max(metres),
-                                 count(*) FILTER (WHERE field = 'status'),
+                                 count(*) FILTER (WHERE field = 'status' AND unit_id IS NOT NULL),
                                  count(DISTINCT unit_id) FILTER (WHERE field LIKE 'owner%%')
                           FROM import_changes""")
         moved, metres, status, owner = cursor.fetchone()
@@ -391,11 +415,9 @@ def change_summary():
 
 
 def fetch_changes():
-    """The diff as tuples (CHANGE_COLUMNS plus street and house number), for the command line."""
+    """The diff as tuples (CHANGE_COLUMNS: the address last), changed and new units, for the command line."""
     with connection.cursor() as cursor:
-        cursor.execute("""SELECT c.n, c.unit_id, c.field, c.old, c.new, c.old_date, c.new_date, c.metres,
-                                 u.street, u.house_number
-                          FROM import_changes c JOIN units_unit u ON u.id = c.unit_id ORDER BY c.n, c.field""")
+        cursor.execute(f"SELECT {', '.join(CHANGE_COLUMNS)} FROM import_changes ORDER BY n, field")
         return cursor.fetchall()
 
 

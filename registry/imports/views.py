@@ -156,9 +156,10 @@ def mapping(request):
         status=400 if missing else 200)
 
 
-DIFF_SORTS = {"zeile": ("n", "field"), "adresse": ("unit__street", "unit__house_number", "n"),
+DIFF_SORTS = {"zeile": ("n", "field"), "adresse": ("address", "unit__street", "unit__house_number", "n"),
               "feld": ("field", "n"), "abstand": ("metres", "n")}
 DIFF_PAGE = 50
+DIFF_KINDS = ("neu", "geaendert")
 
 
 @login_required
@@ -168,28 +169,39 @@ def batch(request, pk):
     context = {"batch": batch, "errors": errors}
     if batch.state in (ImportBatch.State.CHECKED, ImportBatch.State.DONE):
         context["sentence"] = batch.sentence()
-        if batch.changed:
+        if batch.changed or batch.created:
             context.update(_diff(request, batch))
     return render(request, "imports/batch.html", context)
 
 
 def _diff(request, batch):
-    """The batch's diff, sorted (?sort=feld, -abstand …), filtered (?feld=status, ?q=Anger) and paginated."""
+    """The batch's diff, changed and new units, sorted (?sort=feld, -abstand …), filtered (?feld=status,
+    ?q=Anger, ?art=neu|geaendert) and paginated."""
     changes = batch.diff.select_related("unit")
     field = request.GET.get("feld", "")
     if field:
         changes = changes.filter(field=field)
+    kind = request.GET.get("art", "")
+    if kind in DIFF_KINDS:
+        # a new unit's lines have no unit and no old value (staging._new_units)
+        new = Q(unit__isnull=True, old__isnull=True)
+        changes = changes.filter(new if kind == "neu" else ~new)
     if query := request.GET.get("q", "").strip():
-        changes = changes.filter(Q(unit__street__icontains=query) | Q(unit__external_id=query))
+        new_id = Q(field="external_id", new=query, unit__isnull=True)
+        changes = changes.filter(Q(unit__street__icontains=query) | Q(unit__external_id=query)
+                                 | Q(address__icontains=query) | Q(n__in=batch.diff.filter(new_id).values("n")))
     sort = request.GET.get("sort", "zeile")
     order = DIFF_SORTS.get(sort.lstrip("-"), DIFF_SORTS["zeile"])
     changes = changes.order_by(*(f"-{key}" if sort.startswith("-") else key for key in order))
     page = Paginator(changes, DIFF_PAGE).get_page(request.GET.get("seite"))
     owners = access.can_see_private(request.user, batch.municipality_id)
-    rows = [diff.describe(c.n, c.unit_id, f"{c.unit.street} {c.unit.house_number}".strip() if c.unit else "–",
+    rows = [diff.describe(c.n, c.unit_id, c.address or (f"{c.unit.street} {c.unit.house_number}".strip()
+                                                         if c.unit else "–"),
                           c.field, c.old, c.new, c.old_date, c.new_date, c.metres, owners) for c in page]
     present = batch.diff.values_list("field", flat=True).distinct().order_by("field")
     return {"diff_rows": rows, "diff_page": page, "diff_sort": sort, "diff_field": field, "diff_q": query,
+            "diff_kind": kind if kind in DIFF_KINDS else "",
+            "diff_kinds": [("neu", _("neue Einheiten")), ("geaendert", _("geänderte Einheiten"))],
             "diff_fields": [(f, diff.label(f)) for f in present],
             "diff_columns": [("zeile", _("Zeile")), ("adresse", _("Adresse")), ("feld", _("Feld")),
                              ("abstand", _("Abstand"))]}

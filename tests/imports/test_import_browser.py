@@ -20,6 +20,9 @@ def cleanup(committed):
     committed("""WITH gone AS (DELETE FROM units_occupancy o USING units_unit u
                   WHERE o.unit_id = u.id AND u.street = 'Browsergasse' RETURNING o.unit_id)
                  DELETE FROM units_unit WHERE id IN (SELECT unit_id FROM gone)""")
+    # the diff lists the new units: its rows go first
+    committed("DELETE FROM imports_importchange WHERE batch_id IN (SELECT id FROM imports_importbatch "
+              "WHERE file_name LIKE 'erhebung%%')")
     committed("DELETE FROM imports_importbatch WHERE file_name LIKE 'erhebung%%'")
     committed("DELETE FROM django_tasks_database_dbtaskresult")
     committed("DELETE FROM imports_mappingpreset")

@@ -366,6 +366,13 @@ def changes(fields):
     compared += [f"'{field}', o.{column}::text, r.{field}::text, NULL, NULL, NULL, o.id IS NOT NULL AND NOT "
                  f"({NEW_OWNER}) AND r.{field} IS NOT NULL AND r.{field} IS DISTINCT FROM o.{column}"
                  for field, column in owner_fields]
+    if "owner_name" in fields:
+        # A new owner name makes a new owner record: the unit's phone and e-mail become the file's (or none),
+        # so the preview shows each of them, including the ones that will be gone.
+        compared += [f"'{field}', o.{column}::text, {f'r.{field}::text' if field in fields else 'NULL::text'}, "
+                     f"NULL, NULL, NULL, ({NEW_OWNER}) AND "
+                     f"{f'r.{field}::text' if field in fields else 'NULL::text'} IS DISTINCT FROM o.{column}::text"
+                     for field, column in OWNER_CONTACT.items()]
     rows = ", ".join(f"({values_})" for values_ in compared)
     params = [today, today] if "status" in fields else []
     with connection.cursor() as cursor:

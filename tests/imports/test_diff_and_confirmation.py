@@ -71,7 +71,10 @@ def test_dry_run_prints_the_diff_and_writes_it_as_csv(tmp_path, first_import):
                      r"oder neuen Kontaktdaten, 1 unverändert\.", output), output
     assert f"Zeile 2 · Einheit {first_import.pk} · Erhebungsgasse 99:" in output
     for line in ("Nutzfläche: 1.250,5 m² → 1.100 m²", "Nutzung: Einzelhandel → Gastronomie",
-                 f"Status: leer seit 01.03.2024 → genutzt ab {today()}", "Eigentümer: Max Müller → Erika Neu"):
+                 f"Status: leer seit 01.03.2024 → genutzt ab {today()}", "Eigentümer: Max Müller → Erika Neu",
+                 # a new owner brings new contact data: shown too, not written unseen
+                 "Telefon (Eigentümer): 0361 555 01 → 0361 999",
+                 "E-Mail (Eigentümer): mueller@example.org → erika@example.org"):
         assert f"    {line}" in output, (line, output)
     assert re.search(r"    Standort: bisheriger Standort → verschoben um 60\d m", output)
     assert "Zählerweg" not in output  # unchanged units are not listed

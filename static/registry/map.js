@@ -139,6 +139,13 @@
     var tools = document.querySelector(".map-tools");
     var pendingOpen = null;  // a unit to open once the data has arrived (list click while zoomed out)
     var lastWritten = null;
+    // The newest version the server answered per unit: a popup drawn from data older than the last write (the
+    // redraw waits while a popup is open) must not send a stale version and be refused.
+    var latestVersion = {};
+    function versionOf(feature) {
+      var known = latestVersion[feature.id];
+      return known !== undefined && known > feature.properties.version ? known : feature.properties.version;
+    }
     var legendBox = document.getElementById("legend");
     if (legendBox && window.innerWidth < 1024) legendBox.open = false;  // tablets: the map first, legend on tap
 
@@ -289,14 +296,14 @@
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         send("/api/units/" + feature.id + "/status/", {
-          version: feature.properties.version, status: select.value, date: form.date.value, note: form.note.value,
+          version: versionOf(feature), status: select.value, date: form.date.value, note: form.note.value,
         }).then(function (result) {
           afterWrite(result, feature.id, result.ok && interpolate(gettext("Gespeichert: %(address)s ist jetzt „%(status)s“."),
             {address: address, status: result.data.status_label}, true), labelsByField);
         });
       });
       checked.addEventListener("click", function () {
-        send("/api/units/" + feature.id + "/checked/", {version: feature.properties.version}).then(function (result) {
+        send("/api/units/" + feature.id + "/checked/", {version: versionOf(feature)}).then(function (result) {
           afterWrite(result, feature.id, result.ok && interpolate(gettext("Gespeichert: %(address)s am %(date)s geprüft."),
             {address: address, date: localDate(result.data.last_checked)}, true), {});
         });
@@ -310,6 +317,7 @@
         return;
       }
       message(confirmation, "success", 8);
+      if (result.data && result.data.version !== undefined) latestVersion[id] = result.data.version;
       lastWritten = {id: id, text: confirmation};
       missedMove = false;
       map.closePopup();
@@ -337,7 +345,7 @@
             marker.setLatLng([c[1], c[0]]);
             return;
           }
-          send("/api/units/" + feature.id + "/", {version: p.version, location: [to.lng, to.lat]})
+          send("/api/units/" + feature.id + "/", {version: versionOf(feature), location: [to.lng, to.lat]})
             .then(function (result) {
               afterWrite(result, feature.id, interpolate(gettext("Gespeichert: %(address)s wurde verschoben."),
                 {address: marker.options.title}, true), {});
@@ -568,7 +576,11 @@
       message(gettext("Der Filter in der Adresse enthält ungültige Werte. Bitte korrigieren Sie ihn."), "error");
     }
     // after a save in the dialog: the list shows the change, a unit the filter now hides says so before it goes
-    function saved(id, text) { lastWritten = {id: id, text: text}; reload(); }
+    function saved(id, text, version) {
+      if (version !== undefined) latestVersion[id] = version;
+      lastWritten = {id: id, text: text};
+      reload();
+    }
     if (document.getElementById("add-unit")) setUpAdding(map, saved);
   }
 
@@ -722,7 +734,7 @@
                                        : gettext("Gespeichert: %(address)s wurde angelegt."), {address: address}, true);
         message(text, "success", 8);
         editing = null;
-        saved(result.data.id, text);
+        saved(result.data.id, text, result.data.version);
       });
     });
   }

@@ -118,3 +118,41 @@ def test_no_edit_controls_outside_the_own_municipality(page, app_url, log_in):
           body: JSON.stringify({version: version, status: "vacant"})});
         return r.status; }""", [jena.pk, jena.version])
     assert status == 403
+
+
+def test_a_second_write_from_a_popup_drawn_before_the_first_was_reloaded(page, app_url, cleanup, log_in):
+    """The map's data may arrive late (a slow line, or a popup open while it comes): a popup drawn from data
+    older than the last write must still send the unit's newest version, not be refused as stale."""
+    log_in("stadt-erfurt")
+    page.wait_for_selector("#map[data-units]")
+    show(page, *QUIET_SPOT, 18)
+    for _attempt in range(3):
+        if page.get_attribute("#add-unit", "aria-pressed") != "true":
+            page.click("#add-unit")
+        page.click("#map", position={"x": 300, "y": 250})
+        try:
+            page.wait_for_selector("#unit-dialog[open]", timeout=5000)
+            break
+        except PlaywrightTimeout:
+            page.wait_for_timeout(500)
+    page.fill("#unit-form input[name=street]", TEST_STREET)
+    page.fill("#unit-form input[name=house_number]", "2")
+    page.select_option("#unit-form select[name=status]", "vacant")
+    page.click("#unit-form button.primary")
+    marker = page.locator(f'.leaflet-marker-icon[title="{TEST_STREET} 2"]')
+    marker.wait_for()
+    page.wait_for_load_state("networkidle")
+
+    page.route("**/api/map/units.json*", lambda route: route.abort())  # the reload after the write never arrives
+    marker.click()
+    with page.expect_response("**/checked/") as answer:
+        page.click(".status-form button.checked")
+    assert answer.value.status == 200, answer.value.text()
+    page.wait_for_selector(".unit-popup", state="detached")
+    assert Unit.objects.get(street=TEST_STREET, house_number="2").last_checked is not None
+    marker.click()
+    page.select_option(".status-form select[name=status]", "reserved")
+    with page.expect_response("**/status/") as answer:
+        page.click(".status-form button[type=submit]")
+    assert answer.value.status == 200, answer.value.text()  # not 409 "inzwischen geändert"
+    assert Unit.objects.get(street=TEST_STREET, house_number="2").status == "reserved"

@@ -71,3 +71,22 @@ def table(header, rows):
              "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     lines += ["| " + " | ".join(str(cell).ljust(w) for cell, w in zip(row, widths)) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def serve(port):
+    """The app under gunicorn with one sync worker; returns (server, worker pid) once it answers."""
+    import subprocess
+    import urllib.request
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "registry.settings"}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "registry.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--timeout", "900", "--log-level", "warning"], cwd=ROOT, env=env)
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/ogc/conformance", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    worker = int(subprocess.check_output(["pgrep", "-P", str(server.pid)]).split()[0])
+    return server, worker

@@ -21,7 +21,7 @@ import tempfile
 import time
 import urllib.request
 
-from common import ROOT, prepare, table
+from common import prepare, serve, table
 
 PORT = 8765
 
@@ -38,21 +38,6 @@ def timed(function):
     started = time.perf_counter()
     result = function()
     return time.perf_counter() - started, result
-
-
-def serve():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "registry.settings"}
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "registry.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", "1",
-         "--timeout", "900", "--log-level", "warning"], cwd=ROOT, env=env)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/ogc/conformance", timeout=2).read()
-            break
-        except OSError:
-            time.sleep(0.2)
-    worker = int(subprocess.check_output(["pgrep", "-P", str(server.pid)]).split()[0])
-    return server, worker
 
 
 def download(url, token):
@@ -83,7 +68,7 @@ def main():
     token = create_token(get_user_model().objects.get(username="analyst"), "bench")
     rows = []
 
-    server, worker = serve()
+    server, worker = serve(PORT)
     try:
         before = peak_rss_mb(worker)
         runs = [timed(lambda: download(f"http://127.0.0.1:{PORT}/api/units.geojson", token))

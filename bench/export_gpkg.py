@@ -20,7 +20,7 @@ import tempfile
 import time
 import urllib.request
 
-from common import ROOT, prepare, table
+from common import prepare, serve, table
 
 PORT = int(os.environ.get("BENCH_PORT", "8017"))
 
@@ -31,21 +31,6 @@ def status_mb(pid, key):
             if line.startswith(key + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def serve():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "registry.settings"}
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "registry.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", "1",
-         "--timeout", "900", "--log-level", "warning"], cwd=ROOT, env=env)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/ogc/conformance", timeout=2).read()
-            break
-        except OSError:
-            time.sleep(0.2)
-    worker = int(subprocess.check_output(["pgrep", "-P", str(server.pid)]).split()[0])
-    return server, worker
 
 
 def download(url, token, path):
@@ -90,7 +75,7 @@ def main():
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE units_unit" if connection.get_autocommit() else "SELECT 1")
 
-    server, worker = serve()
+    server, worker = serve(PORT)
     try:
         download(f"http://127.0.0.1:{PORT}/api/units.gpkg?centre=jena-innenstadt", token,
                  os.path.join(directory, "warm.gpkg"))

@@ -72,7 +72,7 @@ def _select(units, columns, site, order=True):
     return f"SELECT\n  {column_sql}\n{source}{joins(column_sql)}{where}\n{order_by}", params
 
 
-def _features_sql(units, fields, site, page=None, lead=""):
+def _features_sql(units, fields, site, lead=""):
     """One text column `feature`: a GeoJSON Feature per unit, built by PostGIS.
 
     ST_AsGeoJSON(record) serialises the whole row in C, much faster than
@@ -87,10 +87,7 @@ def _features_sql(units, fields, site, page=None, lead=""):
         columns[name] = expr
         if name == "status":
             columns["status_label"] = status_label_sql()
-    rows, params = _select(units, columns, site, order=page is not None)
-    if page is not None:  # page before building features: only the page's rows are serialised
-        rows += " LIMIT %s OFFSET %s"
-        params += list(page)
+    rows, params = _select(units, columns, site, order=False)
     envelope = '{"type": "Feature", '
     sql = (f"""SELECT t.id, replace(ST_AsGeoJSON(t.*, 'geometry', 6), '{envelope}', """
            f"""'{lead}{envelope}"id": ' || t.id || ', ') AS feature FROM ({rows}) t""")
@@ -103,12 +100,6 @@ def geojson_features_sql(units, fields, site):
     No ORDER BY: rows stream in scan order, nothing is sorted or held back."""
     sql, params = _features_sql(units, fields, site, lead=",")
     return f"SELECT f.feature FROM ({sql}) f", params
-
-
-def features_page_sql(units, fields, site, limit, offset):
-    """A page of features as one JSON array text, in a stable order (OGC API paging)."""
-    sql, params = _features_sql(units, fields, site, page=(limit, offset))
-    return f"SELECT COALESCE('[' || string_agg(p.feature, ',' ORDER BY p.id) || ']', '[]') FROM ({sql}) p", params
 
 
 def _csv_value(expr, kind):

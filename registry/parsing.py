@@ -8,7 +8,7 @@ Approximations („ca. 80“), ranges („80-100“), NaN/Infinity and exponents
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

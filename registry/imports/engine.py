@@ -126,9 +126,9 @@ def _check(table, municipality, mapping, progress):
         return preview, None, column_of
     fields = list(column_of)
     preview.rows = staging.stage(table, column_of, progress)
-    for field, example in staging.decode(fields).items():  # said, not done silently
-        places = Unit._meta.get_field(field).decimal_places
-        preview.notices.append(f"Spalte „{column_of[field]}“: Werte mit mehr als {places} Nachkommastelle(n) "
+    for name, example in staging.decode(fields).items():  # said, not done silently
+        places = Unit._meta.get_field(name).decimal_places
+        preview.notices.append(f"Spalte „{column_of[name]}“: Werte mit mehr als {places} Nachkommastelle(n) "
                                f"werden gerundet (z. B. „{example}“).")
     crs = None
     shares = None if file_points else staging.coordinate_shares(fields)

@@ -126,7 +126,7 @@ def test_web_diff_confirmation_import_and_undo(tmp_path, client, users, first_im
     page = client.get(batch_url).content.decode()
     assert re.search(r"3 Zeilen: <span id=\"sentence\">1 neu, 1 geändert, davon 1 verschoben um 60\d m", page)
     assert 'id="diff-table"' in page and "Nutzfläche" in page and "1.250,5 m²" in page and "1.100 m²" in page
-    assert f"leer seit 01.03.2024" in page and f"genutzt ab {today()}" in page and "Erika Neu" in page
+    assert "leer seit 01.03.2024" in page and f"genutzt ab {today()}" in page and "Erika Neu" in page
     only_moves = client.get(batch_url + "?feld=location").content.decode()
     assert only_moves.count('data-field="location"') == 1 and 'data-field="floor_area"' not in only_moves
     nothing = client.get(batch_url + "?q=Zählerweg").content.decode()

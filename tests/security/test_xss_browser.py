@@ -109,7 +109,7 @@ def test_city_manager_pages_and_map_popups(page, app_url, payloads, watched, log
     assert page.evaluate("window.__xss") == 0
     for url in [f"/?centre={centre.slug}&q=Xssgasse", "/angebote/", "/statistik/", f"/statistik/{centre.slug}/",
                 "/import/", "/konto/tokens/", f"/admin/units/unit/{unit.pk}/change/",
-                f"/admin/units/unit/?q=Xssgasse", f"/admin/places/towncentre/{centre.pk}/change/",
+                "/admin/units/unit/?q=Xssgasse", f"/admin/places/towncentre/{centre.pk}/change/",
                 f"/admin/owners/owner/{payloads['owner'].pk}/change/", "/admin/owners/owner/",
                 f"/admin/listings/listing/{payloads['listing'].pk}/change/"]:
         visit(page, app_url + url)

@@ -8,7 +8,7 @@ from django.core import signing
 
 from registry.listings.services import INQUIRIES_PER_HOUR
 from registry.places.models import TownCentre
-from registry.seekers import matching, services
+from registry.seekers import services
 from registry.seekers.models import Alert, SpaceRequest
 
 from .conftest import links_in, path_of

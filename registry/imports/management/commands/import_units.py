@@ -1,4 +1,3 @@
-import csv
 from pathlib import Path
 
 from django.contrib.auth import get_user_model

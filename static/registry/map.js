@@ -276,7 +276,10 @@
     }
 
     function statusForm(feature) {
-      var form = el("form", null, {"class": "status-form"});
+      // novalidate: a day after today is answered by the server in the page's language („Datum: …“); the
+      // field's own check would block it with the browser's message in the browser's language. `max` stays
+      // for the date picker.
+      var form = el("form", null, {"class": "status-form", novalidate: ""});
       var select = el("select", null, {name: "status"});
       Object.keys(styles).forEach(function (code) {
         var option = el("option", styles[code].label, {value: code});

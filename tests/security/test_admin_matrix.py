@@ -11,6 +11,7 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import MultiWidget
@@ -340,10 +341,13 @@ def test_a_stale_admin_form_does_not_undo_a_map_edit(client, users, erfurt_marke
     data = form_data(client.get(url))
     moved = services.update_unit(users["stadt-erfurt"], unit.pk, unit.version, location=erfurt_market,
                                  name="Vom Plan")
+    logged = LogEntry.objects.count()
     response = client.post(url, data | {"name": "Aus dem alten Formular"})
-    assert response.status_code == 200 and "inzwischen" in response.content.decode()
+    assert response.status_code == 200
+    assert "Diese Einheit wurde inzwischen von jemand anderem geändert." in response.content.decode()
     unit.refresh_from_db()
     assert unit.name == "Vom Plan" and unit.location.equals(moved.location) and unit.version == moved.version
+    assert LogEntry.objects.count() == logged  # nothing recorded as done either
 
 
 def test_an_admin_edit_goes_through_the_services(client, users):

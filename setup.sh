@@ -200,6 +200,8 @@ case "$MODE" in
   lock) lock ;;
   test)
     prepare
+    log "ruff (pyproject.toml, [tool.ruff])"
+    "$VENV/bin/ruff" check --quiet .
     log "Testsuite"
     # A fresh test database each run: no schema or demo data left over from older code.
     exec "$VENV/bin/pytest" --create-db "$@"

@@ -67,9 +67,9 @@ def median_seconds(function, repeat=5):
 
 def table(header, rows):
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["| " + " | ".join(str(cell).ljust(w) for cell, w in zip(header, widths)) + " |",
+    lines = ["| " + " | ".join(str(cell).ljust(w) for cell, w in zip(header, widths, strict=True)) + " |",
              "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    lines += ["| " + " | ".join(str(cell).ljust(w) for cell, w in zip(row, widths)) + " |" for row in rows]
+    lines += ["| " + " | ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)) + " |" for row in rows]
     return "\n".join(lines)
 
 

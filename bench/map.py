@@ -52,17 +52,18 @@ def main():
         response = client.get(url)
         wire = response.content
         body = gzip.decompress(wire) if response.get("Content-Encoding") == "gzip" else wire
-        endpoint = median_seconds(lambda: client.get(url).content, args.repeat)
+        endpoint = median_seconds(lambda url=url: client.get(url).content, args.repeat)
 
         form = UnitFilter({"bbox": box})
         form.is_valid()
         visible = access.units_visible_to(analyst)
-        raw = median_seconds(lambda: queries.viewport(form, visible, analyst, zoom, "http://testserver"),
+        raw = median_seconds(lambda form=form, visible=visible, zoom=zoom: queries.viewport(
+                                 form, visible, analyst, zoom, "http://testserver"),
                              args.repeat)
 
         west, south, east, north = (float(v) for v in box.split(","))
 
-        def naive():
+        def naive(west=west, south=south, east=east, north=north):
             with connection.cursor() as cursor:
                 cursor.execute("""SELECT json_agg(json_build_object('type', 'Feature', 'id', id, 'geometry',
                                     ST_AsGeoJSON(location, 6)::json, 'properties', json_build_object('status', status)))::text

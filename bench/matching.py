@@ -87,12 +87,12 @@ def main():
             sql, params = matching._named(sql, positional)
             params = {**params, **scope_params, "request": cafe.pk, "limit": matching.DEFAULT_LIMIT}
 
-            def raw():
+            def raw(sql=sql, params=params):
                 with connection.cursor() as cursor:
                     cursor.execute(sql, params)
                     return cursor.fetchall()
             found = len(raw())
-            service = median_seconds(lambda: matching.units_for_request(cafe, user), args.repeat)
+            service = median_seconds(lambda user=user: matching.units_for_request(cafe, user), args.repeat)
             baseline = median_seconds(raw, args.repeat)
             rows.append([f"one request ({who})", found, f"{service * 1000:.1f} ms", f"{baseline * 1000:.1f} ms",
                          f"{service / baseline:.2f}"])

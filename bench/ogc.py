@@ -171,7 +171,7 @@ def main():
     try:
         wait_for(f"{base}/conformance")
         for limit in limits:
-            elapsed, (features, size) = median(lambda: walk(f"{base}/collections/units/items?limit={limit}", token),
+            elapsed, (features, size) = median(lambda limit=limit: walk(f"{base}/collections/units/items?limit={limit}", token),
                                                args.repeat)
             assert features == total, (features, total)
             results[("ours", limit)] = elapsed

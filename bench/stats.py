@@ -31,8 +31,8 @@ def main():
     for day in (datetime.date(2020, 6, 30), datetime.date(2024, 12, 31), datetime.date.today()):
         url = f"/api/stats/centres.json?date={day.isoformat()}"
         assert client.get(url).status_code == 200
-        endpoint = median_seconds(lambda: client.get(url).content, args.repeat)
-        raw = median_seconds(lambda: queries.centre_figures(day), args.repeat)
+        endpoint = median_seconds(lambda url=url: client.get(url).content, args.repeat)
+        raw = median_seconds(lambda day=day: queries.centre_figures(day), args.repeat)
         rows.append([day.strftime("%d.%m.%Y"), f"{endpoint * 1000:.0f} ms", f"{raw * 1000:.0f} ms",
                      f"{endpoint / raw:.2f}"])
     in_centres = Unit.objects.filter(centre__isnull=False).count()

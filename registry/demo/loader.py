@@ -90,7 +90,7 @@ def _unit(rng, town, street, number, point, category, subcategory, vacant_now, t
 
 def load_units(rng, centres, today):
     units, plans = [], []
-    for town, centre, polygon in centres:
+    for town, _centre, polygon in centres:
         axes = shapes.street_axes(rng, polygon, min(len(town.streets), max(4, town.unit_count // 22)))
         per_axis = [town.unit_count // len(axes)] * len(axes)
         per_axis[0] += town.unit_count - sum(per_axis)
@@ -98,7 +98,8 @@ def load_units(rng, centres, today):
         # Exactly the target share, so every centre lands on its published rate.
         vacant_flags = [i < round(town.target_rate * town.unit_count) for i in range(town.unit_count)]
         rng.shuffle(vacant_flags)
-        for axis, street, count in zip(axes, town.streets, per_axis):
+        # at most as many axes as streets (street_axes above): spare street names stay unused
+        for axis, street, count in zip(axes, town.streets, per_axis, strict=False):
             numbers = {1: 1, -1: 2}
             for point, side in shapes.frontage_points(rng, axis, count):
                 serial += 1
@@ -108,13 +109,13 @@ def load_units(rng, centres, today):
                                    subcategory, vacant_now, today))
                 numbers[side] += 2 if rng.random() < 0.8 else 4
                 plans.append(histories.history(rng, today, vacant_now, category))
-    for unit, plan in zip(units, plans):
+    for unit, plan in zip(units, plans, strict=True):
         unit.status = plan[-1][0]
     Unit.objects.bulk_create(units, batch_size=2000)
     Occupancy.objects.bulk_create(
         [
             Occupancy(unit=unit, status=status, category=category, valid_from=start, valid_to=end)
-            for unit, plan in zip(units, plans)
+            for unit, plan in zip(units, plans, strict=True)
             for status, category, start, end in plan
         ],
         batch_size=5000,

@@ -141,9 +141,21 @@ def read_csv(path):
                                             "row": number, "lines": MAX_LINES_PER_ROW})
             lines = line
             if any(cell.strip() for cell in row):  # an empty line keeps its number but is no unit
-                yield number, {column: cell.strip() for column, cell in zip(columns, row)}, None
+                _no_values_beyond_header(number, columns, row)
+                yield number, {column: cell.strip() for column, cell in zip(columns, row, strict=False)}, None
 
     return Table(columns, records, lambda: sum(1 for _ in records()))
+
+
+def _no_values_beyond_header(number, columns, cells):
+    """A row may be shorter than the header (missing cells are empty) but a value under no heading would be
+    dropped without a word: in a CSV it is mostly an unquoted ";" inside a value that shifted every cell after it."""
+    for index, cell in enumerate(cells):
+        if (index >= len(columns) or not columns[index]) and cell.strip():
+            raise ImportFileError(_("Zeile %(row)s, Spalte %(column)s: der Wert „%(value)s“ steht unter keiner "
+                                    "Spaltenüberschrift. Steht in einem Wert davor ein Trennzeichen ohne "
+                                    "Anführungszeichen?") % {"row": number, "column": index + 1,
+                                                              "value": cell.strip()[:40]})
 
 
 def _cell(value):
@@ -196,7 +208,8 @@ def read_xlsx(path):
 
     def records():
         for number, row in enumerate(itertools.islice(rows(), 1, None), start=2):
-            cells = {column: _cell(value) for column, value in zip(columns, row) if column}
+            _no_values_beyond_header(number, columns, [_cell(value) for value in row])
+            cells = {column: _cell(value) for column, value in zip(columns, row, strict=False) if column}
             if any(cells.values()):
                 yield number, cells, None
 
@@ -235,7 +248,7 @@ def read_geodata(path):
                     frame[name] = frame[name].map(number_text)
             # pandas 3 keeps missing values missing through astype(str)
             attributes = frame.astype(str).fillna("").replace({"None": "", "nan": "", "NaT": ""})
-            for cells, point in zip(attributes.to_dict("records"), points):
+            for cells, point in zip(attributes.to_dict("records"), points, strict=True):
                 # PostgreSQL text cannot hold NUL; GIS exports have stray ones (CSV with NUL is refused above)
                 yield number, {str(k).strip(): v.replace("\x00", "").strip() for k, v in cells.items()}, point
                 number += 1

@@ -92,7 +92,7 @@ def workbook_bytes():
     explained.append(["Hinweis", "Eine Zeile je Einheit. Es wird alles oder nichts importiert; jeder Fehler wird mit "
                                  "Zeile und Spalte genannt. Zusätzliche Spalten bitte vor dem Import ausdrücklich "
                                  "zuordnen oder ignorieren."])
-    for letter, width in zip("ABCD", (24, 70, 36, 24)):
+    for letter, width in zip("ABCD", (24, 70, 36, 24), strict=True):
         explained.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -50,8 +50,8 @@ def listing_list(request):
         listings = listings.none()
     page = Paginator(listings.order_by("-published_at", "-id"), 20).get_page(request.GET.get("seite"))
     centres = TownCentre.objects.filter(units__listing__in=Listing.objects.public()).distinct().order_by("name")
-    markers = [{"lat": round(l.unit.location.y, 6), "lon": round(l.unit.location.x, 6), "title": l.title,
-                "url": l.get_absolute_url()} for l in page]
+    markers = [{"lat": round(listing.unit.location.y, 6), "lon": round(listing.unit.location.x, 6),
+                "title": listing.title, "url": listing.get_absolute_url()} for listing in page]
     # Page links keep every filter, through the one query-string builder the map uses too.
     pages = {
         "previous_url": "?" + querystring(request.GET, LISTING_FILTERS, seite=page.previous_page_number())

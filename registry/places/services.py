@@ -72,7 +72,7 @@ def _polygons(geometry):
 
 def district_names():
     frame = geopandas.read_file(GEODATA / "thueringen_kreise_2016.geojson", engine="pyogrio")
-    return dict(zip(frame["ags"], frame["name"]))
+    return dict(zip(frame["ags"], frame["name"], strict=True))
 
 
 @transaction.atomic

@@ -71,7 +71,7 @@ def _resolve(request):
     with connection.cursor() as cursor:
         cursor.execute(_SQL.format(ids=ids_sql), ids_params)
         names = [column.name for column in cursor.description]
-        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return rows, FIELDS + (CONTACT_FIELDS if include else [])
 
 

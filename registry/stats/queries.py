@@ -43,7 +43,7 @@ def _rows(sql, params):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = [column.name for column in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _category_sql(category):
@@ -107,7 +107,7 @@ def duration_buckets(day, category=None, centre=None):
           SELECT {counts} FROM at_day a WHERE registry_counts_as_vacant(a.status)""",
                        {"day": day, "category": category, "centre": centre})
         row = cursor.fetchone()
-    return [{"label": label, "count": count} for (label, _low, _high), count in zip(BUCKETS, row)]
+    return [{"label": label, "count": count} for (label, _low, _high), count in zip(BUCKETS, row, strict=True)]
 
 
 def last_uses(day, centre):

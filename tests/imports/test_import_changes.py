@@ -455,6 +455,29 @@ def test_an_unclosed_quote_swallowing_rows_is_refused(tmp_path, erfurt):
         engine.analyse(read(path), erfurt)
 
 
+def test_an_unquoted_separator_that_shifts_the_cells_is_refused_not_dropped(tmp_path, erfurt):
+    path = tmp_path / "verrutscht.csv"
+    path.write_text("Straße;Hausnr.;Notiz;Rechtswert;Hochwert\nAnger;1;Bäcker; Café;642200;5649400\n", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="Zeile 2, Spalte 6: der Wert „5649400“ steht unter keiner Spaltenüberschrift"):
+        engine.analyse(read(path), erfurt)
+
+
+def test_a_trailing_separator_or_a_short_row_is_fine(tmp_path):
+    path = tmp_path / "kurz.csv"
+    path.write_text("Straße;Hausnr.;Ort\nAnger;1;\nAnger;2\n", encoding="utf-8")
+    assert read(path).sample(2) == [{"Straße": "Anger", "Hausnr.": "1", "Ort": ""}, {"Straße": "Anger", "Hausnr.": "2"}]
+
+
+def test_an_excel_value_under_no_heading_is_refused(tmp_path, erfurt):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Straße", "Hausnr.", None, "Rechtswert", "Hochwert"])
+    workbook.active.append(["Anger", "1", "Notiz", 642200, 5649400])
+    path = tmp_path / "ohne.xlsx"
+    workbook.save(path)
+    with pytest.raises(ImportFileError, match="Zeile 2, Spalte 3: der Wert „Notiz“ steht unter keiner"):
+        engine.analyse(read(path), erfurt)
+
+
 def test_a_zip_with_several_shapefiles_is_refused(tmp_path):
     path = tmp_path / "zwei.zip"
     with zipfile.ZipFile(path, "w") as archive:

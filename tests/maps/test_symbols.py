@@ -25,7 +25,7 @@ def linear(channel):
 
 def lightness(hex_colour, matrix):
     rgb = [linear(int(hex_colour[i:i + 2], 16)) for i in (1, 3, 5)]
-    r, g, b = (min(1, max(0, sum(m * c for m, c in zip(row, rgb)))) for row in matrix)
+    r, g, b = (min(1, max(0, sum(m * c for m, c in zip(row, rgb, strict=True)))) for row in matrix)
     y = 0.2126 * r + 0.7152 * g + 0.0722 * b
     return 116 * (y ** (1 / 3) if y > 216 / 24389 else (24389 / 27 * y + 16) / 116) - 16
 

@@ -1,6 +1,7 @@
 """Items: paging, CRS, filters (query parameters and CQL2) inside each user's tier, and bad input."""
 
 import base64
+import itertools
 import json
 from urllib.parse import parse_qs, urlsplit
 
@@ -150,7 +151,7 @@ def test_town_centres_counter_clockwise_with_six_decimals(client):
     assert page.json()["numberMatched"] == len(features) == 28
     for feature in features:
         ring = feature["geometry"]["coordinates"][0]
-        area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:]))
+        area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring))
         assert area > 0  # positive shoelace sum: counter-clockwise
         assert all(len(repr(c).split(".")[-1]) <= 6 for point in ring for c in point)
     assert not {"owner_name", "street"} & set(features[0]["properties"])

@@ -30,7 +30,10 @@ def locked(path):
 
 def test_the_lock_files_pin_every_dependency_with_hashes_and_agree():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    names = lambda specs: {re.match(r"[A-Za-z0-9_.-]+", spec).group(0).lower().replace("_", "-") for spec in specs}
+
+    def names(specs):
+        return {re.match(r"[A-Za-z0-9_.-]+", spec).group(0).lower().replace("_", "-") for spec in specs}
+
     runtime, test = locked("requirements.lock"), locked("requirements-test.lock")
     missing = (names(project["dependencies"]) - set(runtime)) | (names(project["optional-dependencies"]["test"]) - set(test))
     if missing:

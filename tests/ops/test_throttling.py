@@ -39,7 +39,7 @@ def test_wrong_passwords_lock_the_account_even_from_other_addresses(users, path)
 
 
 def test_one_client_guessing_many_accounts_is_locked_out(users):
-    for attempt, name in enumerate(["a1", "a2", "a3", "a4", "a5", "a6", "a7"][:LIMIT]):
+    for name in ["a1", "a2", "a3", "a4", "a5", "a6", "a7"][:LIMIT]:
         login("/accounts/login/", name, "falsch", address="192.0.2.7")
     response, client = login("/accounts/login/", "stadt-jena", DEMO_PASSWORD, address="192.0.2.7")
     assert response.status_code == 429 and not logged_in(response, client)

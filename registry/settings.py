@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "pgtrigger",
+    "pghistory",
     "registry.ops",
     "registry.accounts",
     "registry.places",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # after authentication: groups each write request's events under one context with user and channel
+    "registry.ops.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last, as django-axes asks: it turns a locked-out login into the lockout page
@@ -281,3 +285,13 @@ LOGGING = {
 # references. We never pass user-supplied SRS definitions to GDAL (imports accept
 # EPSG codes only), so the warning is silenced rather than the platform changed.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# History of every write (registry/history.py, django-pghistory). Foreign keys copied into event tables get no
+# index of their own (each would cost every import row); history.track adds the few the reads use.
+import pghistory  # noqa: E402
+
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=False)
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=False)
+# the time of each change, not of its transaction: events of one request keep their order across tables
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry import history
 from registry.accounts import access
 from registry.units.models import Unit
 
@@ -191,7 +192,11 @@ def commit(table, municipality, user, file_name, mapping=None, progress=None, ba
             batch.created, batch.changed, batch.unchanged = (preview.counts[k] for k in ("new", "changed",
                                                                                           "unchanged"))
             batch.rows_total, batch.crs, batch.notices = preview.rows, preview.crs, preview.notices
-            writing.write(batch, user, municipality, fields)
+            if batch.pk is None:
+                batch.save()  # its number goes into the history of every row it writes
+            # set here, not by the web's middleware: the import runs in the background worker (jobs.py)
+            with history.context(user=user.pk, channel="import", import_batch=batch.pk):
+                writing.write(batch, user, municipality, fields)
             batch.state, batch.finished_at = ImportBatch.State.DONE, timezone.now()
             batch.save()
             staging.save_changes(batch.pk)  # what was changed, as the dry run showed it (it may differ now)
@@ -228,7 +233,8 @@ def undo_last(user, municipality):
     batch = _undoable(user, municipality).select_for_update().first()
     if batch is None:
         raise UndoRefused("Es gibt keinen Import, der rückgängig gemacht werden kann.")
-    writing.undo(batch)
+    with history.context(user=user.pk, channel="import", import_batch=batch.pk, undo=True):
+        writing.undo(batch)
     batch.undone_at = timezone.now()
     # nothing can use them any more; previous contacts are personal data
     batch.previous_values, batch.status_changes, batch.owner_changes = {}, {}, {}

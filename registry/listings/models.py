@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import history
 from registry.owners.models import Owner
 from registry.units.models import Unit
 
@@ -20,6 +21,7 @@ class ListingQuerySet(models.QuerySet):
         return self.filter(published=True, unit__owner__consent=Owner.Consent.CONSENTED)
 
 
+@history.track(indexes=["unit"])
 class Listing(models.Model):
     unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="listing", verbose_name=_("Einheit"))
     slug = models.SlugField(_("Kurzname"), max_length=140, unique=True)
@@ -61,6 +63,7 @@ class Listing(models.Model):
         super().save(*args, **kwargs)
 
 
+@history.track(indexes=["listing"])
 class ListingPhoto(models.Model):
     """Re-encoded without metadata by listings.photos; the original upload is never stored."""
 

@@ -4,7 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry import history
 
+
+# Who the owner is (name, contacts, address, how consent was given) leaves the history with the owner
+# (README „Aufbewahrung/Historie“); what was decided (type, consent and its date) stays.
+PERSONAL_FIELDS = ("name", "organisation", "phone", "email", "postal_address", "consent_evidence")
+
+
+@history.track(triggers=[history.scrubbed_on_delete("owners_ownerevent", PERSONAL_FIELDS)])
 class Owner(models.Model):
     class Type(models.TextChoices):
         PRIVATE = "private", _("Privatperson")

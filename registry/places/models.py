@@ -3,6 +3,8 @@ from django.core.validators import RegexValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from registry import history
+
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
@@ -15,6 +17,7 @@ ags_validator = RegexValidator(
 )
 
 
+@history.track(attrs={"boundary": models.MultiPolygonField(_("Gemeindegrenze"), srid=4326, spatial_index=False)})
 class Municipality(models.Model):
     """A Gemeinde, identified by its official 8-digit key (AGS)."""
 
@@ -38,6 +41,7 @@ class Municipality(models.Model):
         return f"{self.name} ({self.ags})"
 
 
+@history.track(attrs={"boundary": models.PolygonField(_("Abgrenzung"), srid=4326, spatial_index=False)})
 class TownCentre(models.Model):
     """A zentraler Versorgungsbereich: the planning polygon of a town centre."""
 

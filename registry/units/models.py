@@ -17,6 +17,7 @@ from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import history
 from registry.owners.models import Owner
 from registry.places.models import Municipality, TownCentre
 
@@ -37,6 +38,11 @@ class DateRange(Func):
     output_field = DateRangeField()
 
 
+# Geometries copied into events without a spatial index: events are found by unit, never by place.
+@history.track(attrs={
+    "location": models.PointField(_("Standort"), srid=4326, spatial_index=False),
+    "footprint": models.PolygonField(_("Grundriss"), srid=4326, null=True, blank=True, spatial_index=False),
+})
 class Unit(models.Model):
     external_id = models.CharField(_("Externe ID"), max_length=100, blank=True)
     name = models.CharField(_("Bezeichnung"), max_length=200, blank=True)
@@ -185,6 +191,7 @@ class Unit(models.Model):
             raise ValidationError(errors)
 
 
+@history.track(indexes=["unit"])
 class Occupancy(models.Model):
     """One interval of a unit's history: [valid_from, valid_to), open while valid_to is NULL.
 

@@ -17,6 +17,7 @@ from registry.places.models import TownCentre
 from registry.formats import format_rate
 from registry.units.categories import Category, Subcategory
 from registry.units.models import Floor
+from registry.units.timeline import TIMELINE_ROLES
 from registry.units.filters import LIST_PARAMETERS, UnitFilter, split_values
 from registry.units.vacancy import STATUS_STYLE, Status, counts_as_vacant, vacancy_rate, vacant_q
 
@@ -155,7 +156,9 @@ def home(request):
         "map_state": {"filters": filters, "valid": valid, "bounds": bounds, "view": view_param(request),
                       "sort": context["sort"], "page": context["page"].number,
                       "labels": {name: str(field.label) for name, field in form.fields.items()},
-                      "addable": addable_area(request.user)},
+                      "addable": addable_area(request.user),
+                      # the popup offers „Verlauf“; the endpoint decides per unit what it shows (units/timeline.py)
+                      "timeline": access.role_of(request.user) in TIMELINE_ROLES},
     })
 
 

@@ -14,12 +14,13 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from registry.accounts import access
 from registry.parsing import parse_date, parse_number
 
 from . import services
+from . import timeline as timeline_module
 from .models import Unit
 
 NUMBER_FIELDS = ("floor_area", "sales_area", "frontage", "asking_rent")
@@ -125,7 +126,7 @@ def _date(value, field):
 
 # Labels for what is not a model field (the rest comes from Unit's verbose names).
 EXTRA_LABELS = {"since": _l("seit"), "date": _l("Datum"), "on_date": _l("Datum"), "note": _l("Notiz"),
-                "version": _l("Version"), "status": _l("Status")}
+                "version": _l("Version"), "status": _l("Status"), "entry": _l("Änderung")}
 
 
 def field_label(name):
@@ -235,3 +236,29 @@ def _labelled(field, message):
 @write_endpoint
 def mark_checked(request, data, pk):
     return services.mark_checked(request.user, pk, _version(data))
+
+
+@require_GET
+def timeline(request, pk):
+    """The unit's timeline for the map's popup. 404 for everyone who may not see it — anonymous, owners, another
+    town's city manager — exactly as for a unit that does not exist, so nothing about the unit leaks.
+    Session only: API tokens (exports, QGIS) are not accepted here, the timeline is no export."""
+    unit = Unit.objects.filter(pk=pk).first()
+    rights = unit and timeline_module.viewer(request.user, unit)
+    if not rights:
+        return JsonResponse({"error": _("Diese Einheit gibt es nicht.")}, status=404)
+    entries = timeline_module.entries_for(request.user, unit, rights)
+    response = JsonResponse({"unit": unit.pk, "version": unit.version, "private": rights.private,
+                             "restore": rights.restore, "entries": [entry.as_json() for entry in entries]})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@write_endpoint
+def restore(request, data, pk):
+    """„Rückgängig“ on a timeline entry: a new change that puts the old values back, through the services."""
+    kind, _sep, number = str(data.get("entry") or "").partition("-")
+    if not number.isdigit() or kind not in ("status",):
+        raise BadInput({"entry": [_("Diese Änderung kann nicht rückgängig gemacht werden.")]})
+    return services.undo_status_change(request.user, pk, _version(data), int(number))

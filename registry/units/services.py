@@ -3,10 +3,11 @@ locking, who/when. Views, the admin and the API call these functions."""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from registry.accounts import access
@@ -156,3 +157,27 @@ def mark_checked(user, unit_id, version, on_date=None):
     unit = _lock(user, unit_id, version)
     unit.last_checked = on_date
     return _save(unit, user, ["last_checked"])
+
+
+@transaction.atomic
+def undo_status_change(user, unit_id, version, interval_id):
+    """Undo the newest status change from the timeline: a new change back to the previous status (and use),
+    dated on the day the undone status began. The undone status stays in the history as a zero-length interval
+    (it lasted no day, so no statistic counts it and a vacancy spell goes on); the undo is itself a status change
+    with its own row, note, who and when — nothing is deleted or overwritten.
+
+    Same checks as every status change (own municipality, version, the date rules), and only the newest status:
+    an older one is followed by later statuses that an undo would have to rewrite."""
+    unit = _lock(user, unit_id, version)
+    current = unit.intervals.get(valid_to__isnull=True)
+    if current.pk != interval_id:
+        raise ValidationError(_("Nur der letzte Statuswechsel kann rückgängig gemacht werden; dieser wurde "
+                                "inzwischen von einem späteren abgelöst."))
+    previous = unit.intervals.exclude(pk=current.pk).order_by("-valid_from", "-valid_to", "-id").first()
+    if previous is None:
+        raise ValidationError(_("Der erste Status einer Einheit kann nicht rückgängig gemacht werden."))
+    with translation.override(settings.LANGUAGE_CODE):  # stored data is German, whoever clicked
+        note = _("Rückgängig gemacht: „%(status)s“ ab %(date)s") % {
+            "status": current.get_status_display(), "date": current.valid_from.strftime("%d.%m.%Y")}
+    return change_status(user, unit_id, version, previous.status, current.valid_from, note=note,
+                         category=previous.category or None)

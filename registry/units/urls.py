@@ -8,4 +8,6 @@ urlpatterns = [
     path("<int:pk>/", api.detail, name="detail"),
     path("<int:pk>/status/", api.change_status, name="status"),
     path("<int:pk>/checked/", api.mark_checked, name="checked"),
+    path("<int:pk>/timeline/", api.timeline, name="timeline"),
+    path("<int:pk>/restore/", api.restore, name="restore"),
 ]

@@ -258,6 +258,7 @@
       field(list, gettext("zuletzt geprüft"), p.last_checked ? localDate(p.last_checked) : gettext("nie"));
       box.appendChild(list);
       if (p.listing_url) box.appendChild(el("a", gettext("Zum Angebot"), {href: p.listing_url}));
+      if (state.timeline) box.appendChild(timelineToggle(feature, box));
       if (p.editable) {
         box.appendChild(statusForm(feature));
         if (window.registryEditUnit) {
@@ -314,6 +315,93 @@
       return form;
     }
 
+    /* ---- timeline: the unit's story, for those allowed to see it (the server decides what each sees) ---- */
+    function timelineToggle(feature, box) {
+      var button = el("button", gettext("Verlauf"), {type: "button", "class": "timeline-toggle",
+                                                      "aria-expanded": "false"});
+      var section = null;
+      button.addEventListener("click", function () {
+        if (section) {
+          section.remove();
+          section = null;
+          button.setAttribute("aria-expanded", "false");
+          box.classList.remove("showing-timeline");
+          return;
+        }
+        box.classList.add("showing-timeline");  // the story instead of the forms: a popup fits on a tablet
+        section = el("section", null, {"class": "timeline", "aria-live": "polite"});
+        section.appendChild(el("p", gettext("Verlauf wird geladen …")));
+        button.after(section);
+        button.setAttribute("aria-expanded", "true");
+        fetch("/api/units/" + feature.id + "/timeline/", {credentials: "same-origin"}).then(parseJson)
+          .then(function (result) {
+            if (!section) return;
+            section.textContent = "";
+            if (!result.ok) {
+              section.appendChild(el("p", errorText(result, {}), {"class": "error"}));
+              return;
+            }
+            if (result.data.version !== undefined && result.data.version > versionOf(feature)) {
+              latestVersion[feature.id] = result.data.version;
+            }
+            section.appendChild(timelineList(feature, result.data.entries));
+            var open = markers[feature.id] && markers[feature.id].getPopup();
+            if (open) open.update();
+          });
+      });
+      return button;
+    }
+
+    function timelineList(feature, entries) {
+      var list = el("ol", null, {"class": "timeline-list"});
+      if (!entries.length) list.appendChild(el("li", gettext("Noch keine Einträge.")));
+      entries.forEach(function (entry) {
+        var item = el("li", null, {"class": "timeline-entry " + entry.kind, "data-key": entry.key});
+        var head = el("div", null, {"class": "timeline-head"});
+        head.appendChild(el("time", entry.date, {datetime: entry.day}));
+        head.appendChild(el("strong", entry.title));
+        item.appendChild(head);
+        if (entry.changes.length) {
+          var changes = el("ul", null, {"class": "timeline-changes"});
+          entry.changes.forEach(function (change) {
+            changes.appendChild(el("li", change.old
+              ? interpolate(gettext("%(label)s: %(old)s → %(new)s"), change, true)
+              : interpolate(gettext("%(label)s: %(new)s"), change, true)));
+          });
+          item.appendChild(changes);
+        }
+        if (entry.note) item.appendChild(el("q", entry.note, {"class": "timeline-note"}));
+        var meta = [];
+        if (entry.recorded) meta.push(interpolate(gettext("erfasst %(when)s"), {when: entry.recorded}, true));
+        if (entry.actor) meta.push(interpolate(gettext("von %(who)s"), {who: entry.actor}, true));
+        if (entry.channel) meta.push(interpolate(gettext("über %(channel)s"), {channel: entry.channel}, true));
+        if (meta.length) item.appendChild(el("div", meta.join(" · "), {"class": "timeline-meta"}));
+        if (entry.restorable) {
+          var undo = el("button", gettext("Rückgängig"), {type: "button", "class": "timeline-undo"});
+          undo.addEventListener("click", function () { restore(feature, entry); });
+          item.appendChild(undo);
+        }
+        list.appendChild(item);
+      });
+      return list;
+    }
+
+    function restore(feature, entry) {
+      var address = [feature.properties.street, feature.properties.house_number].filter(Boolean).join(" ");
+      if (!window.confirm(interpolate(gettext("Diese Änderung an %(address)s rückgängig machen?\n%(date)s: " +
+                                              "%(title)s\nDie alten Werte werden als neue Änderung gespeichert."),
+                                      {address: address, date: entry.date, title: entry.title}, true))) return;
+      send("/api/units/" + feature.id + "/restore/", {version: versionOf(feature), entry: entry.key})
+        .then(function (result) {
+          var text = result.ok && (entry.kind === "status"
+            ? interpolate(gettext("Rückgängig gemacht: %(address)s ist wieder „%(status)s“."),
+                          {address: address, status: result.data.status_label}, true)
+            : interpolate(gettext("Rückgängig gemacht: %(address)s hat wieder die alten Werte."),
+                          {address: address}, true));
+          afterWrite(result, feature.id, text, {entry: gettext("Änderung")});
+        });
+    }
+
     function afterWrite(result, id, confirmation, labelsByField) {
       if (!result.ok) {
         message(errorText(result, labelsByField), "error");
@@ -336,7 +424,12 @@
           icon: icon(p.status), draggable: Boolean(p.editable),
           title: [p.street, p.house_number].filter(Boolean).join(" "),
           alt: (styles[p.status] || {}).label || "",
-        }).bindPopup(function () { return popup(feature); }, {
+        });
+        // One box while the popup is open: Leaflet calls this again on popup.update() (after the timeline loads,
+        // to fit and pan), and a fresh box would drop what the user opened in it.
+        var box = null;
+        marker.on("popupclose", function () { box = null; });
+        marker.bindPopup(function () { return box || (box = popup(feature)); }, {
           autoPanPaddingTopLeft: L.point(10, (tools ? tools.offsetTop + tools.offsetHeight : 0) + 12),
           autoPanPaddingBottomRight: L.point(10, 10), maxWidth: 320,
         });

@@ -43,8 +43,9 @@ from registry.listings.models import Listing
 from registry.maps.queries import MAX_FEATURES
 from registry.owners.models import Owner
 from registry.places.models import Municipality, TownCentre
-from registry.units.models import Unit
+from registry.units.models import Occupancy, Unit
 from registry.units.vacancy import vacant_q
+from registry.units.timeline import TIMELINE_ROLES
 from registry.units.walk import due_cutoff
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,11 @@ def private_units(user):
 
 def visible_owners(user):
     return access.owners_visible_to(user)
+
+
+def timeline_units(user):
+    """Whose story (statuses, notes, who) a role may open: the roles that read units individually, their units."""
+    return visible_units(user) if access.role_of(user) in TIMELINE_ROLES else Unit.objects.none()
 
 
 def uses_admin(user):
@@ -426,6 +432,22 @@ def listed_in_admin(user, scope):
     return set(Listing.objects.filter(unit__in=visible_units(user)).values_list("unit_id", flat=True))
 
 
+def timeline(reader, scope):
+    """The popup's „Verlauf“ (/api/units/<id>/timeline/, session only) for the sample: which open; notes and who
+    recorded a status only for units whose private data the role may see."""
+    seen, private = Seen(ids=set()), set(private_units(reader.user).values_list("id", flat=True))
+    for pk in sorted(sample_units()):
+        response = reader.get(f"/api/units/{pk}/timeline/")
+        assert response.status_code in (200, 404), response.content[:300]
+        if response.status_code == 200:
+            entries = json.loads(response.content)["entries"]
+            seen.ids.add(pk)
+            seen.texts.append(response.content.decode())
+            if pk not in private and any(entry["note"] or entry["actor"] for entry in entries):
+                seen.fields.add("recorded_by")  # who recorded what, or a note, on another town's unit
+    return seen
+
+
 def due_in_jena_for_its_managers(user, scope):
     """The walk list is for who may edit the centre's units: the units of the centre not checked for a year."""
     centre = TownCentre.objects.get(slug="jena-innenstadt")
@@ -437,6 +459,10 @@ def due_in_jena_for_its_managers(user, scope):
 
 def one_of_sample(user, scope):
     return sample_units() & individual(user, scope)
+
+
+def timeline_of_sample(user, scope):
+    return sample_units() & set(timeline_units(user).values_list("id", flat=True))
 
 
 def history_in_admin(user, scope):
@@ -458,6 +484,7 @@ SURFACES = {
     "karte-daten": (map_data, individual, (WHOLE, WHOLE_ZOOMED_IN, IN_JENA), False),
     "karte-liste": (map_list, individual, (WHOLE, IN_JENA), False),
     "karte-einheit": (one_by_one("/api/units/{pk}/"), one_of_sample, (WHOLE,), True),
+    "karte-verlauf": (timeline, timeline_of_sample, (WHOLE,), True),
     "karte-innenstaedte": (map_centres, all_units_per_centre, (WHOLE,), False),
     "geojson": (export("geojson"), individual, (WHOLE, IN_JENA), False),
     "csv": (export("csv"), individual, (WHOLE, IN_JENA), False),
@@ -486,29 +513,42 @@ SECRET = {"name": "Wilhelmine Geheimrath-Prüfung", "organisation": "Verschwiege
           "phone": "+49 30 23125 998", "email": "geheimrath.pruefung@example.org",
           "postal_address": "Hinterhof 13, 07743 Jena"}
 SECRET_NOTE = "Interne Notiz: Schlüssel beim Hausmeister (Prüfung)"
-SECRET_TEXTS = [*SECRET.values(), SECRET_NOTE]
+SECRET_STATUS_NOTE = "Mieter zahlt seit März nicht (Prüfung)"
+SECRET_TEXTS = [*SECRET.values(), SECRET_NOTE, SECRET_STATUS_NOTE]
 
 
 @pytest.fixture
 def planted():
-    """A fresh, consenting owner with recognisable contacts and an internal note on a listed Jena unit.
+    """A fresh, consenting owner with recognisable contacts, an internal note and a note on the current status,
+    on a listed Jena unit.
     (Only the GeoPackage, written by ogr2ogr from committed data, does not see them; its columns are checked.)"""
     unit = Listing.objects.public().filter(unit__municipality__ags=JENA).order_by("id").first().unit
     owner = Owner.objects.create(**SECRET, consent=Owner.Consent.CONSENTED, consent_date=timezone.localdate(),
                                  municipality=unit.municipality)
     Unit.objects.filter(pk=unit.pk).update(owner=owner, internal_note=SECRET_NOTE)
+    Occupancy.objects.filter(unit=unit, valid_to__isnull=True).update(note=SECRET_STATUS_NOTE)
     return unit.pk
+
+
+# Where the planted private data must show to who may see it: the check above can see it at all.
+SHOWS_PLANTED = {"karte-einheit": SECRET_NOTE, "karte-verlauf": SECRET_STATUS_NOTE,
+                 "admin-belegungen": SECRET_STATUS_NOTE}
 
 
 def user_for(role, users):
     return AnonymousUser() if role == "anonym" else users[role]
 
 
+def written(secret):
+    """A text as the surfaces write it: plain (UTF-8), HTML-escaped, in JSON with \\u escapes."""
+    return {secret, html.escape(secret), json.dumps(secret)[1:-1]}
+
+
 def private_texts(texts):
     """Every piece of personal data found in a surface's texts: the planted ones, any demo e-mail or phone."""
     found = set()
     for text in texts:
-        found |= {secret for secret in SECRET_TEXTS if secret in text or html.escape(secret) in text}
+        found |= {secret for secret in SECRET_TEXTS if any(form in text for form in written(secret))}
         found |= set(EMAIL.findall(text)) | {f"Telefon …{m}" for m in PHONE.findall(text)}
     return found
 
@@ -553,7 +593,9 @@ def test_every_surface_shows_each_role_exactly_what_the_policy_allows(surface, r
             allowed = set(Owner.objects.filter(units__in=seen.ids).values_list("email", flat=True))
             assert {text for text in leaked if "@" in text} <= allowed | {SECRET["email"]}, where
             assert (SECRET_NOTE in leaked) == (planted in seen.ids), where
-        elif may_carry_private:  # the admin: private data only of the user's own municipalities
+        elif may_carry_private:  # the admin, popup, story: private data only of the user's own municipalities
+            if surface in SHOWS_PLANTED and planted in seen.ids and private_units(user).filter(pk=planted).exists():
+                assert SHOWS_PLANTED[surface] in leaked, f"{where}: zeigt die private Angabe nicht, wer sie sehen darf"
             if planted not in private_units(user).values_list("id", flat=True):
                 assert not set(SECRET_TEXTS) & leaked, f"{where}: {leaked}"
             own = Owner.objects.filter(Q(units__in=private_units(user)) | Q(id__in=visible_owners(user)))

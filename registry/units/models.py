@@ -1,7 +1,7 @@
 """Shop units (Gewerbeeinheiten) and their occupancy history.
 
-Derived columns are kept right by the database itself (see the
-`0002_derivation_triggers` migration), so bulk loads, the admin and the
+Derived columns are kept right by the database itself (triggers created in the
+`0002_derivation_triggers` migration, their functions in registry/units/sql/), so bulk loads, the admin and the
 services can never leave them inconsistent:
 - `municipality` and `centre` follow the location;
 - `status` and `vacant_since` follow the open occupancy interval.

@@ -2,16 +2,11 @@
 
 from django.db import migrations, models
 
+from registry.sqlfiles import sql
+
 # Matching key of an address: "Bahnhofstr. 1a" = "Bahnhofstraße 1 A" = "Bahnhof-Strasse 1a".
 # The one definition: the import matches file rows and register units with it in SQL.
-ADDRESS_KEY = r"""
-CREATE OR REPLACE FUNCTION registry_address_key(street text, house_number text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT regexp_replace(replace(replace(replace(lower(coalesce(street, '')), 'ß', 'ss'), 'strasse', 'str'),
-                                'str.', 'str'), '[\s\-.]', '', 'g')
-         || '|' || regexp_replace(lower(coalesce(house_number, '')), '\s', '', 'g')
-$$;
-"""
+ADDRESS_KEY = sql("imports/sql/address_key_v1.sql")
 
 
 class Migration(migrations.Migration):

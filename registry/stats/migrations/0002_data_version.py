@@ -20,6 +20,8 @@ trigger) would avoid both but queue one event per written row, which bulk import
 from django.core.management import call_command
 from django.db import migrations
 
+from registry.sqlfiles import sql
+
 TABLES = ("units_unit", "units_occupancy", "places_towncentre", "places_municipality")
 
 FORWARD = """
@@ -31,13 +33,7 @@ CREATE TABLE stats_data_version (
 );
 INSERT INTO stats_data_version (id, version) VALUES (1, nextval('stats_data_version_seq'));
 
-CREATE FUNCTION registry_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO stats_data_version (id, version) VALUES (1, nextval('stats_data_version_seq'))
-  ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, changed_at = now();
-  RETURN NULL;
-END $$;
-""" + "".join(f"""
+""" + sql("stats/sql/bump_data_version_v1.sql") + "".join(f"""
 CREATE TRIGGER {table}_bumps_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
 FOR EACH STATEMENT EXECUTE FUNCTION registry_bump_data_version();""" for table in TABLES)
 

@@ -10,35 +10,10 @@ place: registry_vacancy_start() now reads from registry_vacancy_spell().
 
 from django.db import migrations
 
-FORWARD = r"""
-CREATE FUNCTION registry_vacancy_spell(p_unit bigint, p_day date) RETURNS TABLE (since date)
-LANGUAGE sql STABLE AS $$
-  SELECT min(v.valid_from) FROM units_occupancy v
-  WHERE v.unit_id = p_unit AND registry_counts_as_vacant(v.status) AND v.valid_from <= p_day
-    AND v.valid_from >= COALESCE((
-      SELECT max(n.valid_to) FROM units_occupancy n
-      WHERE n.unit_id = p_unit AND n.valid_to IS NOT NULL AND n.valid_to <= p_day
-        AND NOT registry_counts_as_vacant(n.status)), '-infinity'::date)
-$$;
+from registry.sqlfiles import sql
 
-CREATE OR REPLACE FUNCTION registry_vacancy_start(p_unit bigint, p_day date) RETURNS date
-LANGUAGE sql STABLE AS $$
-  SELECT since FROM registry_vacancy_spell(p_unit, p_day)
-$$;
-"""
-
-BACKWARD = r"""
-CREATE OR REPLACE FUNCTION registry_vacancy_start(p_unit bigint, p_day date) RETURNS date
-LANGUAGE sql STABLE AS $$
-  SELECT min(v.valid_from) FROM units_occupancy v
-  WHERE v.unit_id = p_unit AND registry_counts_as_vacant(v.status) AND v.valid_from <= p_day
-    AND v.valid_from >= COALESCE((
-      SELECT max(n.valid_to) FROM units_occupancy n
-      WHERE n.unit_id = p_unit AND n.valid_to IS NOT NULL AND n.valid_to <= p_day
-        AND NOT registry_counts_as_vacant(n.status)), '-infinity'::date)
-$$;
-DROP FUNCTION registry_vacancy_spell(bigint, date);
-"""
+FORWARD = sql("units/sql/vacancy_spell_v1.sql", "units/sql/vacancy_start_v2.sql")
+BACKWARD = sql("units/sql/vacancy_start_v1.sql") + "DROP FUNCTION registry_vacancy_spell(bigint, date);\n"
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,4 @@
+CREATE OR REPLACE FUNCTION registry_centre_at(p geometry) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT id FROM places_towncentre WHERE ST_Covers(boundary, p) ORDER BY id LIMIT 1
+$$;

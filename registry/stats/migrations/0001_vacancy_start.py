@@ -5,7 +5,7 @@ from django.db import migrations
 
 from registry.sqlfiles import sql
 
-# Since units 0008 the units app owns these files and redefines them only in its own migrations.
+# Since units 0009 the units app owns these files and redefines them only in its own migrations.
 FORWARD = sql("units/sql/vacancy_start_v1.sql", "units/sql/unit_states_v2.sql")
 BACKWARD = sql("units/sql/unit_states_v1.sql") + "DROP FUNCTION IF EXISTS registry_vacancy_start(bigint, date);\n"
 

@@ -1,4 +1,4 @@
--- v4 (units 0008).
+-- v4 (units 0009).
 -- Status of each unit's open interval and, when it counts as vacant, the start of its vacancy spell. The open
 -- interval is the unit's latest, so that spell is the one registry_vacancy_spell() finds on the interval's first
 -- day: one definition of a spell for the triggers (vacant_since) and the statistics (any reference date).

@@ -15,6 +15,6 @@ from registry.sqlfiles import sql
 
 
 class Migration(migrations.Migration):
-    dependencies = [("units", "0007_same_day_intervals"), ("stats", "0004_spell_ignores_zero_length")]
+    dependencies = [("units", "0008_history"), ("stats", "0004_spell_ignores_zero_length")]
 
     operations = [migrations.RunSQL(sql("units/sql/unit_states_v4.sql"), sql("units/sql/unit_states_v3.sql"))]

@@ -43,6 +43,8 @@ from registry.listings.models import Listing
 from registry.maps.queries import MAX_FEATURES
 from registry.owners.models import Owner
 from registry.places.models import Municipality, TownCentre
+from registry.seekers.models import SpaceRequest
+from registry.seekers.services import requests_visible_to
 from registry.units.models import Occupancy, Unit
 from registry.units.vacancy import vacant_q
 from registry.units.timeline import TIMELINE_ROLES
@@ -51,7 +53,8 @@ from registry.units.walk import due_cutoff
 pytestmark = pytest.mark.django_db
 
 
-# --- the policy under test: every expectation below asks only these (one line each to change when it moves) ---
+# --- the policy under test: the expectations below ask only these (each a line to change when the policy moves;
+# today registry/accounts/access.py, and units/timeline.py for who reads a unit's story) ---
 
 def visible_units(user):
     """The units `user` may see individually, with their location."""
@@ -71,6 +74,15 @@ def visible_owners(user):
 def timeline_units(user):
     """Whose story (statuses, notes, who) a role may open: the roles that read units individually, their units."""
     return visible_units(user) if access.role_of(user) in TIMELINE_ROLES else Unit.objects.none()
+
+
+def works_for_towns(user):
+    """City managers and admins: the contacts export, Flächengesuche, the Begehungsliste of their towns."""
+    return access.role_of(user) in (access.ADMIN, access.CITY_MANAGER)
+
+
+def may_edit(user, municipality_id):
+    return access.can_edit_municipality(user, municipality_id)
 
 
 def uses_admin(user):
@@ -282,6 +294,26 @@ def walk_list(reader, scope):
     return Seen(ids={int(pk) for pk in re.findall(r'<tr id="einheit-\d+" data-unit="(\d+)"', page)}, texts=[page])
 
 
+def seeker_matches(reader, scope):
+    """Flächengesuche in the administration: the units matched to (and proposed for) a few active requests
+    the role may handle. Matching decides which of the units qualify, so these are compared as a sample."""
+    requests = list(requests_visible_to(reader.user).filter(state="active").order_by("id")[:4]) or \
+        list(SpaceRequest.objects.filter(state="active").order_by("id")[:1])  # others ask for one anyway
+    seen = Seen(ids=set(), complete=False)
+    for space_request in requests:
+        response = reader.get(f"/gesuche/verwaltung/{space_request.pk}/")
+        if response.status_code in (302, 403):
+            return REFUSED
+        assert response.status_code == 200
+        page = response.content.decode()
+        for own in (space_request.email, space_request.phone):  # the seeker's own contacts are the request's
+            page = page.replace(html.escape(own), "") if own else page
+        seen.texts.append(page)
+        seen.ids |= {int(pk) for pk in re.findall(r'<tr data-unit="(\d+)"', page)}
+    assert seen.ids, "no request with matches: the sample shows nothing"
+    return seen
+
+
 def statistics(reader, scope):
     """Figures per centre from the JSON and CSV API, and the overview page's totals."""
     as_json = json.loads(reader.get("/api/stats/centres.json").content)["centres"]
@@ -417,7 +449,7 @@ def individual(user, scope):
 
 def contacts(user, scope):
     """The contacts export: only who may see private data, and then only those units."""
-    if access.role_of(user) not in (access.ADMIN, access.CITY_MANAGER):
+    if not works_for_towns(user):
         return None
     return set(visible_units(user).filter(scope.units).filter(id__in=private_units(user)).values_list("id", flat=True))
 
@@ -451,10 +483,14 @@ def timeline(reader, scope):
 def due_in_jena_for_its_managers(user, scope):
     """The walk list is for who may edit the centre's units: the units of the centre not checked for a year."""
     centre = TownCentre.objects.get(slug="jena-innenstadt")
-    if not access.can_edit_municipality(user, centre.municipality_id):
+    if not may_edit(user, centre.municipality_id):
         return None
     due = Q(last_checked__lt=due_cutoff()) | Q(last_checked__isnull=True)
     return set(visible_units(user).filter(due, centre=centre).values_list("id", flat=True))
+
+
+def for_city_managers(user, scope):
+    return individual(user, scope) if works_for_towns(user) else None
 
 
 def one_of_sample(user, scope):
@@ -496,6 +532,7 @@ SURFACES = {
     "geojson-kontakte": (export("geojson", "contacts"), contacts, (WHOLE,), True),
     "csv-kontakte": (export("csv", "contacts"), contacts, (WHOLE,), True),
     "ogc-items-kontakte": (ogc_items("contacts"), contacts, (WHOLE,), True),
+    "gesuche-treffer": (seeker_matches, for_city_managers, (WHOLE,), False),
     "begehung": (walk_list, due_in_jena_for_its_managers, (WHOLE,), False),
     "statistik": (statistics, all_units_per_centre, (WHOLE,), False),
     "admin-einheiten": (admin_units, in_admin, (WHOLE, IN_JENA), True),

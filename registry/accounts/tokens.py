@@ -9,6 +9,8 @@ import secrets
 from django.db.models import Q
 from django.utils import timezone
 
+from registry import history
+
 from .models import ApiToken
 
 PREFIX = "lr_"
@@ -59,6 +61,7 @@ def user_for_request(request):
         digest=_digest(token), revoked_at__isnull=True, user__is_active=True).first()
     if record is None:
         raise InvalidToken
+    history.context(channel="api", token=record.pk)  # a write request's history names the token (no-op for reads)
     now = timezone.now()
     if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
         # the condition again in the UPDATE: of workers racing within the minute, one writes

@@ -70,3 +70,20 @@ def test_a_deleted_owner_in_an_import_undo_is_scrubbed_too():
         cursor.execute("DELETE FROM owners_owner WHERE id = %s", [owner.pk])
     assert list(OwnerEvent.objects.filter(pgh_obj=owner.pk).values_list("pgh_label", "name", "phone", "email")) == [
         ("insert", "", "", ""), ("delete", "", "", "")]
+
+
+def test_a_copy_straight_into_the_table_is_recorded_too():
+    """COPY bypasses Django and fires no row triggers of Python libraries; the statement's trigger still
+    copies each row into the history."""
+    from django.db import connection
+
+    columns = ("name", "organisation", "owner_type", "phone", "email", "postal_address", "consent",
+               "consent_evidence")
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY owners_owner ({', '.join(columns)}) FROM STDIN") as copy:
+            for name in ("Kopie Eins", "Kopie Zwei"):
+                copy.write_row((name, "", "unknown", "", "", "", "unknown", ""))
+    events = OwnerEvent.objects.filter(name__startswith="Kopie ", pgh_label="insert")
+    assert sorted(events.values_list("name", flat=True)) == ["Kopie Eins", "Kopie Zwei"]
+    assert set(events.values_list("pgh_obj_id", flat=True)) == set(
+        Owner.objects.filter(name__startswith="Kopie ").values_list("pk", flat=True))

@@ -121,3 +121,29 @@ def test_the_web_import_job_records_the_importer_and_batch(manager, users, setti
     batch = ImportBatch.objects.get(state="done")
     event = UnitEvent.objects.filter(street="Historiengasse", pgh_label="insert").select_related("pgh_context")[0]
     assert context_of(event) == {"user": users["stadt-erfurt"].pk, "channel": "import", "import_batch": batch.pk}
+
+
+def test_a_write_with_an_api_token_is_recorded_with_the_tokens_user_and_the_token(users, unit):
+    from django.test import Client
+
+    from registry.accounts.models import ApiToken
+    from registry.accounts.tokens import create_token
+
+    token = create_token(users["stadt-erfurt"], "Skript")
+    api = Client(enforce_csrf_checks=True)  # no session, no CSRF token: the token is the credential
+    response = api.post(f"/api/units/{unit.pk}/checked/", json.dumps({"version": unit.version}),
+                        content_type="application/json", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.content
+    event = UnitEvent.objects.filter(pgh_obj=unit.pk).select_related("pgh_context").latest("pgh_id")
+    assert event.pgh_context.metadata == {
+        "user": users["stadt-erfurt"].pk, "channel": "api", "url": f"/api/units/{unit.pk}/checked/",
+        "token": ApiToken.objects.get(user=users["stadt-erfurt"], name="Skript").pk}
+
+
+def test_a_wrong_token_writes_nothing(unit):
+    from django.test import Client
+
+    response = Client().post(f"/api/units/{unit.pk}/checked/", json.dumps({"version": unit.version}),
+                             content_type="application/json", headers={"Authorization": "Bearer lr_falsch"})
+    assert response.status_code == 401
+    assert Unit.objects.get(pk=unit.pk).version == unit.version

@@ -3,6 +3,7 @@ printable PDF with table and charts (reportlab, charts drawn natively as vectors
 
 import io
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
@@ -18,6 +19,8 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from registry.formats import german_number, rate_percent, spreadsheet_text
 
+from . import methodology
+
 
 ORANGE = colors.HexColor("#D55E00")
 COLUMNS = [("name", "Innenstadt"), ("municipality", "AGS"), ("units", "Einheiten"), ("vacant", "leer"),
@@ -25,6 +28,12 @@ COLUMNS = [("name", "Innenstadt"), ("municipality", "AGS"), ("units", "Einheiten
            ("interim_use", "Zwischennutzungen"), ("median_vacancy_days", "Median leer (Tage)"),
            ("change", "Änderung zum Vorjahr (Pp.)")]
 SOURCE = "Quelle: Leerstandsregister Thüringen; Gemeindegrenzen © GeoBasis-DE / BKG 2016 (dl-de/by-2-0)"
+
+
+def _german_methodology():
+    """The report is German (like SOURCE), whatever language the request came in."""
+    with translation.override("de"):
+        return methodology.lines()
 
 
 def title(day):
@@ -167,10 +176,7 @@ def pdf(day, rows, trend, buckets, totals):
                       Paragraph("Dauer der Leerstände am Stichtag", styles["Heading3"])],
                      [_line_trend(trend), _bar_buckets(buckets)]]),
               Spacer(1, 0.4 * cm),
-              Paragraph("Methodik: Als leer zählen leer, in Verhandlung, vermietet aber noch nicht eröffnet, im Umbau "
-                        "und nicht vermietbar; Zwischennutzungen zählen nicht als leer. Leerstandsquote = leere "
-                        "Einheiten ÷ alle Einheiten der Innenstadt am Stichtag, berechnet aus der Belegungshistorie.",
-                        small),
+              Paragraph("Methodik: " + " ".join(_german_methodology()), small),
               Paragraph(SOURCE, small)]
     document.build(story)
     return out.getvalue()

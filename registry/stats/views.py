@@ -16,7 +16,7 @@ from registry.places.models import TownCentre
 from registry.units.categories import Category
 from registry.units.filters import querystring
 
-from . import queries
+from . import methodology, queries
 from .cache import cached, etag, revalidated
 
 SORTABLE = ("name", "units", "vacant", "vacancy_rate", "vacant_floor_area", "interim_use", "median_vacancy_days",
@@ -88,6 +88,7 @@ def overview(request):
         "trend": cached(request, queries.trend, day, category or None),
         "buckets": cached(request, queries.duration_buckets, day, category or None),
         "totals": _totals(rows),
+        "methodology": methodology.lines(),
     })
 
 

@@ -27,6 +27,10 @@ def test_pdf_report_is_printable_with_title_table_and_method(client):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Leerstandsbericht Thüringer Innenstädte, Stichtag 30.06.2025" in text
     assert "Gera Innenstadt" in text and "Methodik" in text and "GeoBasis-DE" in text
+    # the methodology as the statistics page says it (registry/stats/methodology.py), German in an English request too
+    english = client.get("/statistik/bericht.pdf?date=2025-06-30", HTTP_ACCEPT_LANGUAGE="en")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(english.content)).pages).split())
+    assert "Untergeschoss (UG)" in text and "„nicht vermietbar“" in text
 
 
 def test_a_future_reference_date_is_refused(client):

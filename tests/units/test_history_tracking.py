@@ -147,3 +147,11 @@ def test_a_wrong_token_writes_nothing(unit):
                              content_type="application/json", headers={"Authorization": "Bearer lr_falsch"})
     assert response.status_code == 401
     assert Unit.objects.get(pk=unit.pk).version == unit.version
+
+
+def test_geprueft_on_the_walk_list_is_recorded_as_channel_walk(manager, users):
+    unit = Unit.objects.filter(centre__slug="erfurt-altstadt").order_by("id").first()
+    manager.post("/begehung/erfurt-altstadt/", {"unit": unit.pk, "version": unit.version})
+    check = [e for e in unit_events(unit) if e.label == "update"][-1]
+    assert set(check.changes) == {"last_checked"}
+    assert (check.channel, check.user_id) == ("walk", users["stadt-erfurt"].pk)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from leaflet.admin import LeafletGeoAdmin
@@ -9,7 +10,7 @@ from leaflet.admin import LeafletGeoAdmin
 from registry.accounts import access
 from registry.accounts.admin_scope import ScopedAdminMixin
 
-from . import services
+from . import services, timeline
 from .models import Occupancy, Unit
 from .vacancy import Status
 
@@ -112,6 +113,22 @@ class UnitAdmin(ScopedAdminMixin, LeafletGeoAdmin):
         except ValidationError as refused:
             messages.error(request, " ".join(refused.messages))
         return HttpResponseRedirect(request.get_full_path())
+
+    def history_view(self, request, object_id, extra_context=None):
+        """„Geschichte“ shows the unit's timeline, the same as the map's (Django's own log knew only admin edits).
+        Private like every history: only for units the user may change (the mixin's rule)."""
+        if not access.editable_by(request.user, Unit.objects.filter(pk=object_id)).exists():
+            raise PermissionDenied
+        unit = Unit.objects.get(pk=object_id)
+        rights = timeline.viewer(request.user, unit)
+        if rights is None:
+            raise PermissionDenied
+        return TemplateResponse(request, "admin/units/unit/timeline.html", {
+            **self.admin_site.each_context(request), "title": _("Geschichte: %(unit)s") % {"unit": unit},
+            "subtitle": None, "opts": self.model._meta, "object": unit, "private": rights.private,
+            "entries": [entry.as_json() for entry in timeline.entries_for(request.user, unit, rights)],
+            **(extra_context or {}),
+        })
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

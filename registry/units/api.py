@@ -281,6 +281,14 @@ def timeline(request, pk):
 def restore(request, data, pk):
     """„Rückgängig“ on a timeline entry: a new change that puts the old values back, through the services."""
     kind, _sep, number = str(data.get("entry") or "").partition("-")
-    if not number.isdigit() or kind not in ("status",):
+    undo = {"status": services.undo_status_change, "unit": services.undo_edit}.get(kind)
+    if not number.isdigit() or undo is None:
         raise BadInput({"entry": [_("Diese Änderung kann nicht rückgängig gemacht werden.")]})
-    return services.undo_status_change(request.user, pk, _version(data), int(number))
+    try:
+        return undo(request.user, pk, _version(data), int(number))
+    except ValidationError as invalid:
+        if not hasattr(invalid, "error_dict"):
+            raise
+        # each message introduced by its field's label („Verkaufsfläche (m²): …“), as the map shows them
+        raise ValidationError({field: [_labelled(field, message) for message in messages]
+                               for field, messages in invalid.message_dict.items()}) from invalid

@@ -10,10 +10,12 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from registry import history
 from registry.accounts import access
+from registry.owners.models import Owner
 
 from .categories import Category
-from .models import Occupancy, Unit
+from .models import Occupancy, Unit, UnitEvent
 from .vacancy import Status
 
 # Fields a city manager edits directly; status and history go through change_status.
@@ -179,5 +181,54 @@ def undo_status_change(user, unit_id, version, interval_id):
     with translation.override(settings.LANGUAGE_CODE):  # stored data is German, whoever clicked
         note = _("Rückgängig gemacht: „%(status)s“ ab %(date)s") % {
             "status": current.get_status_display(), "date": current.valid_from.strftime("%d.%m.%Y")}
-    return change_status(user, unit_id, version, previous.status, current.valid_from, note=note,
-                         category=previous.category or None)
+    with history.context(restore_of=f"status-{interval_id}"):
+        return change_status(user, unit_id, version, previous.status, current.valid_from, note=note,
+                             category=previous.category or None)
+
+
+def _same(a, b):
+    if hasattr(a, "equals_exact") and hasattr(b, "equals_exact"):
+        return a.equals_exact(b, 1e-9)
+    return a == b
+
+
+def edit_undo_values(unit, event, previous):
+    """What undoing the recorded edit `event` (a units.UnitEvent, with `previous` the event before it) writes:
+    {field: old value} for each editable field it changed. Refused (German, naming the field) when a field has
+    been changed again since — the undo would silently throw away the later change — or when the old owner no
+    longer exists. The timeline asks this too, to offer „Rückgängig“ only where it will work."""
+    changes = {}
+    for name in EDITABLE_FIELDS:
+        model_field = Unit._meta.get_field(name)
+        old, new = getattr(previous, model_field.attname), getattr(event, model_field.attname)
+        if _same(old, new):
+            continue
+        if not _same(getattr(unit, model_field.attname), new):
+            raise ValidationError({name: _(
+                "%(label)s wurde seitdem erneut geändert; bitte zuerst die spätere Änderung rückgängig machen."
+            ) % {"label": model_field.verbose_name}})
+        changes[name] = old
+    if not changes:
+        raise ValidationError(_("Diese Änderung kann nicht rückgängig gemacht werden."))
+    if "owner" in changes and changes["owner"] is not None:
+        owner = Owner.objects.filter(pk=changes["owner"]).first()
+        if owner is None:
+            raise ValidationError({"owner": _("Den früheren Eigentümer gibt es nicht mehr.")})
+        changes["owner"] = owner
+    return changes
+
+
+@transaction.atomic
+def undo_edit(user, unit_id, version, event_id):
+    """Undo a recorded change of a unit's attributes (incl. a move, a check, the owner) from the timeline: a new
+    change that writes the old values back through update_unit, with all of today's checks (own municipality —
+    also where the old location lies —, version, validation such as sales area within floor area). Recorded
+    like any change, its history context marked `restore_of`, so the timeline shows it as an undo."""
+    unit = _lock(user, unit_id, version)
+    event, previous = (list(UnitEvent.objects.filter(pgh_obj_id=unit_id, pgh_id__lte=event_id)
+                            .order_by("-pgh_id")[:2]) + [None, None])[:2]
+    if event is None or event.pgh_id != event_id or event.pgh_label != "update" or previous is None:
+        raise ValidationError(_("Diese Änderung kann nicht rückgängig gemacht werden."))
+    changes = edit_undo_values(unit, event, previous)
+    with history.context(restore_of=f"unit-{event_id}"):
+        return update_unit(user, unit_id, version, **changes)

@@ -13,10 +13,18 @@ Values are formatted here, in the request's language (German dates and numbers i
 map and the admin show the same words.
 """
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from pghistory.models import Context
 
 from registry.accounts import access
 
@@ -105,11 +113,213 @@ def _status_entries(unit, rights):
     return entries
 
 
+# Channels (registry.history.CHANNELS) as people call them.
+CHANNELS = {"map": _l("Karte"), "admin": _l("Verwaltung"), "walk": _l("Begehungsliste"),
+            "owner": _l("Eigentümerbereich"), "account": _l("Konto"), "seekers": _l("Flächengesuche"),
+            "web": _l("Web"), "api": _l("API")}
+# Written by triggers along with another change (status, location) and shown with it, or not a person's edit.
+DERIVED = frozenset({"status", "vacant_since", "municipality_id", "centre_id", "id", "unit_id", "listing_id",
+                     "consent_recorded_by_id", "consent_recorded_at", "recorded_at", "recorded_by_id", "user_id"})
+NOTE_FIELDS = frozenset({"internal_note", "note"})
+
+
+def _channel(event, metadata):
+    if event.channel == "import" and event.import_batch:
+        text = _("Rücknahme von Import Nr. %(n)s") if event.undo else _("Import Nr. %(n)s")
+        return text % {"n": event.import_batch}
+    return str(CHANNELS.get(event.channel, event.channel or ""))
+
+
+def _value(model, name, value):
+    """A recorded value (JSON) as the register shows it, in the request's language."""
+    if value is None or value == "":
+        return "–"
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return str(value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("ja") if value else _("nein")
+    internal = model_field.get_internal_type()
+    if internal == "DateField":
+        return date_text(datetime.date.fromisoformat(value))
+    if internal == "DateTimeField":
+        return datetime_text(datetime.datetime.fromisoformat(value))
+    if internal in ("DecimalField", "FloatField"):
+        places = getattr(model_field, "decimal_places", None) or 1
+        text = formats.number_format(Decimal(str(value)), places, use_l10n=True)
+        return text.rstrip("0").rstrip(formats.get_format("DECIMAL_SEPARATOR")) if places > 1 else text
+    if internal in ("IntegerField", "PositiveIntegerField", "BigIntegerField"):
+        return formats.number_format(value, use_l10n=True)
+    return str(value)
+
+
+def _label(model, name):
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _owner_names(ids):
+    from registry.owners.models import Owner
+
+    return {pk: (name or organisation or _("Eigentümer Nr. %(n)s") % {"n": pk})
+            for pk, name, organisation in Owner.objects.filter(pk__in=ids).values_list("id", "name", "organisation")}
+
+
+def _moves(unit):
+    """Each recorded move of the unit: {unit event id: metres}, measured in PostGIS (ETRS89 / UTM 32N, the metric
+    CRS of Thuringia's own files) between the location before and after the event."""
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT pgh_id, ST_Distance(ST_Transform(previous, 25832), ST_Transform(location, 25832))
+              FROM (SELECT pgh_id, location, lag(location) OVER (ORDER BY pgh_id) AS previous
+                      FROM units_unitevent WHERE pgh_obj_id = %s) AS events
+             WHERE previous IS NOT NULL AND NOT ST_Equals(previous, location)""", [unit.pk])
+        return dict(cursor.fetchall())
+
+
+def _event_number(event):
+    return int(event.id.rpartition(":")[2])
+
+
+def _unit_entry(unit, event, rights, moves, owners, undo_plans):
+    from .models import Unit
+
+    number = _event_number(event)
+    changes = {name: pair for name, pair in event.changes.items() if name not in DERIVED}
+    if not changes:
+        return None
+    lines = []
+    for name, (old, new) in changes.items():
+        if name == "location":
+            continue
+        if name == "owner_id":
+            lines.append({"label": _("Eigentümer"), "old": owners.get(old, "–") if old else "–",
+                          "new": owners.get(new, _("gelöscht")) if new else "–"})
+        elif name == "footprint":
+            lines.append({"label": _label(Unit, name), "old": "", "new": _("geändert")})
+        else:
+            lines.append({"label": _label(Unit, name), "old": _value(Unit, name, old), "new": _value(Unit, name, new)})
+    if "location" in changes:
+        kind = "move"
+        title = _("Verschoben um %(metres)s m") % {
+            "metres": formats.number_format(round(moves.get(number, 0)), 0, use_l10n=True, force_grouping=True)}
+    elif set(changes) == {"last_checked"}:
+        kind, title, lines = "check", _("Geprüft"), []
+    elif set(changes) == {"owner_id"}:
+        kind, title = "owner", _("Eigentümer geändert")
+    else:
+        kind, title = "edit", _("Angaben geändert")
+    day = timezone.localdate(event.at)
+    if kind == "check" and changes["last_checked"][1]:
+        day = datetime.date.fromisoformat(changes["last_checked"][1])
+    return Entry(key=f"unit-{number}", kind=kind, day=day, at=event.at, order=number, title=title,
+                 changes=lines, restorable=rights.restore and number in undo_plans)
+
+
+def _owner_entry(event):
+    from registry.owners.models import Owner
+
+    number = _event_number(event)
+    if event.label == "delete":
+        return Entry(key=f"owner-{number}", kind="owner", day=timezone.localdate(event.at), at=event.at, order=number,
+                     title=_("Eigentümer gelöscht"))
+    changes = {name: pair for name, pair in event.changes.items() if name not in DERIVED}
+    if not changes:
+        return None
+    kind = "consent" if {"consent", "consent_date"} & set(changes) else "owner"
+    name = event.data.get("name") or event.data.get("organisation") or _("Eigentümer Nr. %(n)s") % {
+        "n": event.object_id}
+    title = (_("Einwilligung von %(name)s") if kind == "consent" else _("Angaben zu %(name)s")) % {"name": name}
+    lines = [{"label": _label(Owner, field_name), "old": _value(Owner, field_name, old),
+              "new": _value(Owner, field_name, new)} for field_name, (old, new) in changes.items()]
+    return Entry(key=f"owner-{number}", kind=kind, day=timezone.localdate(event.at), at=event.at, order=number,
+                 title=title, changes=lines)
+
+
+def _other_entry(event):
+    """Listings and their photos: what changed, by field."""
+    model = apps.get_model(event.model)
+    number = _event_number(event)
+    verbs = {"insert": _("%(what)s angelegt"), "delete": _("%(what)s gelöscht"), "update": _("%(what)s geändert")}
+    if event.label not in verbs:
+        return None
+    changes = {name: pair for name, pair in event.changes.items() if name not in DERIVED}
+    if event.label == "update" and not changes:
+        return None
+    lines = [{"label": _label(model, name), "old": _value(model, name, old), "new": _value(model, name, new)}
+             for name, (old, new) in changes.items()
+             if name not in ("image", "thumbnail", "position", "slug", "published_at", "created_at")]
+    return Entry(key=f"{event.model}-{number}", kind="listing", day=timezone.localdate(event.at), at=event.at,
+                 order=number, title=verbs[event.label] % {"what": model._meta.verbose_name}, changes=lines)
+
+
+def _undo_plans(unit):
+    """The unit events whose undo would work today (services.edit_undo_values on each consecutive pair)."""
+    from . import services
+    from .models import UnitEvent
+
+    events = list(UnitEvent.objects.filter(pgh_obj_id=unit.pk).order_by("pgh_id"))
+    plans = set()
+    for previous, event in zip(events, events[1:], strict=False):
+        if event.pgh_label != "update":
+            continue
+        try:
+            services.edit_undo_values(unit, event, previous)
+        except ValidationError:
+            continue
+        plans.add(event.pgh_id)
+    return plans
+
+
 def entries_for(user, unit, rights=None):
     """The timeline, newest first; [] for someone who may not see it (callers answer 404 before)."""
+    from . import history
+
     rights = rights or viewer(user, unit)
     if rights is None:
         return []
+    events = history.unit_events(unit, private=rights.private)
+    contexts = dict(Context.objects.filter(id__in={e.context_id for e in events if e.context_id})
+                    .values_list("id", "metadata"))
+    users = dict(get_user_model().objects.filter(id__in={e.user_id for e in events if e.user_id})
+                 .values_list("id", "username")) if rights.private else {}
+    owners = _owner_names({pk for e in events if e.model == "units.Unit"
+                           for pair in [e.changes.get("owner_id", [None, None])] for pk in pair if pk}) \
+        if rights.private else {}
+    moves = _moves(unit)
+    undo_plans = _undo_plans(unit) if rights.restore else set()
+
     entries = _status_entries(unit, rights)
+    by_interval = {int(e.key.partition("-")[2]): e for e in entries}
+    for event in events:
+        metadata = contexts.get(event.context_id) or {}
+        entry = None
+        if event.model == "units.Occupancy":
+            # the interval's own entry gets who/how from its insert event
+            entry = by_interval.get(event.object_id) if event.label == "insert" else None
+            if entry is None:
+                continue
+        elif event.model == "units.Unit":
+            entry = event.label == "update" and _unit_entry(unit, event, rights, moves, owners, undo_plans)
+        elif event.model == "owners.Owner":
+            entry = rights.private and event.label in ("update", "delete") and _owner_entry(event)
+        else:
+            entry = _other_entry(event)
+        if not entry:
+            continue
+        entry.channel = _channel(event, metadata)
+        if rights.private and event.user_id:
+            entry.actor = users.get(event.user_id, "")
+        if metadata.get("restore_of"):
+            entry.kind = "restore"
+            entry.title = _("Rückgängig gemacht – %(title)s") % {"title": entry.title}
+            entry.restorable = False
+        if event.model != "units.Occupancy":
+            entries.append(entry)
     entries.sort(key=lambda e: (e.day, e.at or timezone.now(), e.order), reverse=True)
     return entries

@@ -356,7 +356,7 @@
       var list = el("ol", null, {"class": "timeline-list"});
       if (!entries.length) list.appendChild(el("li", gettext("Noch keine Einträge.")));
       entries.forEach(function (entry) {
-        var item = el("li", null, {"class": "timeline-entry " + entry.kind, "data-key": entry.key});
+        var item = el("li", null, {"class": "timeline-entry kind-" + entry.kind, "data-key": entry.key});
         var head = el("div", null, {"class": "timeline-head"});
         head.appendChild(el("time", entry.date, {datetime: entry.day}));
         head.appendChild(el("strong", entry.title));

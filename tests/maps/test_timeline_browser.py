@@ -13,7 +13,7 @@ TEST_STREET = "Teststraße Verlauf"
 SPOT = (50.9330, 10.9950)  # Erfurt, west of the Altstadt, no demo units
 # Interface texts of the timeline that must not show in English (the data, e.g. notes, may be German).
 GERMAN_UI = ["Verlauf", "Rückgängig", "Erfasst", "erfasst", " von ", "Nutzung", "genutzt", "leer", "über ",
-             "Einzelhandel"]
+             "Einzelhandel", "Karte", "Angaben", "Bezeichnung", "Verschoben"]
 
 
 @pytest.fixture
@@ -92,7 +92,8 @@ def test_a_city_manager_undoes_a_mistaken_status_change_from_the_timeline(page, 
     open_timeline(page)
     assert "leer" in page.locator(".unit-popup dl").text_content()  # the popup shows the old value again
     titles = page.locator(".timeline-entry strong").all_text_contents()
-    assert titles[:2] == ["Status: genutzt → leer", "Status: leer → genutzt"]
+    assert titles[:2] == ["Rückgängig gemacht – Status: genutzt → leer", "Status: leer → genutzt"]
+    assert "über Karte" in page.locator(".timeline-entry .timeline-meta").first.text_content()
     assert page.locator(".timeline-entry .timeline-note").first.text_content() == \
         f"Rückgängig gemacht: „genutzt“ ab {five_days_ago:%d.%m.%Y}"
     screenshot("timeline-restored")
@@ -108,10 +109,15 @@ def test_the_english_timeline_has_no_german_interface_text(browser, app_url, cle
         page.click("form.login button[type=submit]")
         page.wait_for_url(f"{app_url}/")
         page.wait_for_selector("#map[data-units]")
-        mistaken_unit(page)
+        unit = mistaken_unit(page)
+        status, _unit = call(page, f"/api/units/{unit['id']}/", {"version": unit["version"], "name": "Laden",
+                                                                  "floor_area": "80,5"})
+        assert status == 200, _unit
         open_timeline(page)
+        page.wait_for_selector(".timeline-entry.kind-edit")
         text = page.inner_text(".unit-popup .timeline").replace("versehentlich", "")
         assert [word for word in GERMAN_UI if word in text] == [], text
-        assert "Undo" in text and "Status: vacant → occupied" in text, text
+        assert "Undo" in text and "Status: vacant → occupied" in text and "Details changed" in text, text
+        assert "Floor area (m²): – → 80.5" in text, text
     finally:
         context.close()

@@ -7,6 +7,8 @@ import json
 import pytest
 from django.utils import timezone
 
+from registry.owners.models import Owner
+
 from registry.units import services
 from registry.units.models import Occupancy, Unit
 from registry.units.vacancy import Status
@@ -86,7 +88,8 @@ def test_undo_of_the_newest_status_change_restores_the_old_status(client, users,
     assert list(Occupancy.objects.filter(unit=shop).values_list("status", "valid_from", "valid_to"))[-2:] == [
         (Status.OCCUPIED, days_ago(5), days_ago(5)), (Status.VACANT, days_ago(5), None)]
     entries = timeline(client, shop).json()["entries"]
-    assert (entries[0]["date"], entries[0]["title"]) == (f"{days_ago(5):%d.%m.%Y}", "Status: genutzt → leer")
+    assert (entries[0]["date"], entries[0]["title"], entries[0]["kind"]) == (
+        f"{days_ago(5):%d.%m.%Y}", "Rückgängig gemacht – Status: genutzt → leer", "restore")
     assert entries[0]["note"] == f"Rückgängig gemacht: „genutzt“ ab {days_ago(5):%d.%m.%Y}"
 
 
@@ -115,3 +118,114 @@ def test_undo_is_refused_when_stale_foreign_or_superseded_and_nothing_is_written
                                                                                        ensure_ascii=False)
     assert list(Occupancy.objects.filter(unit=shop).values_list("id", "valid_to")) == before
     assert Unit.objects.get(pk=shop.pk).version == changed.version
+
+
+# --- moves, checks, edits, owners: from the recorded history (django-pghistory events) ---------------------------
+
+@pytest.fixture
+def edited(client, users, shop, erfurt_market):
+    manager = users["stadt-erfurt"]
+    client.force_login(manager)
+    owner = Owner.objects.create(name="Erika Beispiel", phone="030 23125 777", municipality=shop.municipality)
+
+    def write(url, body):
+        response = post(client, url, {"version": Unit.objects.get(pk=shop.pk).version, **body})
+        assert response.status_code == 200, response.content
+    write(f"/api/units/{shop.pk}/", {"floor_area": "120,5", "name": "Bäckerei am Anger"})
+    write(f"/api/units/{shop.pk}/", {"location": [erfurt_market.x + 0.001, erfurt_market.y]})
+    write(f"/api/units/{shop.pk}/checked/", {})
+    services.update_unit(manager, shop.pk, Unit.objects.get(pk=shop.pk).version, owner=owner)
+    owner.consent, owner.consent_date = "consented", TODAY
+    owner.save()
+    client.logout()
+    return owner
+
+
+def test_the_manager_sees_moves_checks_edits_and_owner_events_in_german(client, users, shop, edited):
+    entries = timeline(client, shop, users["stadt-erfurt"]).json()["entries"]
+    by_kind = {}
+    for entry in entries:
+        by_kind.setdefault(entry["kind"], entry)
+    edit = by_kind["edit"]
+    assert edit["title"] == "Angaben geändert" and edit["actor"] == "stadt-erfurt" and edit["channel"] == "Karte"
+    assert {"label": "Nutzfläche (m²)", "old": "–", "new": "120,5"} in edit["changes"]
+    assert {"label": "Bezeichnung", "old": "–", "new": "Bäckerei am Anger"} in edit["changes"]
+    move = by_kind["move"]
+    assert move["title"].startswith("Verschoben um ") and move["title"].endswith(" m")
+    assert 65 <= int(move["title"].split()[2]) <= 75  # 0.001° of longitude at 51° N, measured in PostGIS
+    assert by_kind["check"]["title"] == "Geprüft" and by_kind["check"]["date"] == f"{TODAY:%d.%m.%Y}"
+    assert by_kind["owner"]["changes"] == [{"label": "Eigentümer", "old": "–", "new": "Erika Beispiel"}]
+    assert by_kind["consent"]["title"] == "Einwilligung von Erika Beispiel"
+    assert {"label": "Einwilligung zur Veröffentlichung", "old": "unbekannt", "new": "zugestimmt"} in by_kind["consent"]["changes"]
+    assert [e["kind"] for e in entries].index("consent") < [e["kind"] for e in entries].index("edit")  # newest first
+
+
+def test_an_analyst_sees_edits_and_moves_but_no_owner_at_all(client, users, shop, edited):
+    body = json.dumps(timeline(client, shop, users["analyst"]).json(), ensure_ascii=False)
+    assert "Verschoben um" in body and "Nutzfläche (m²)" in body and "Geprüft" in body
+    for private in ("Erika Beispiel", "030 23125 777", "Eigentümer", "Einwilligung", "stadt-erfurt"):
+        assert private not in body, private
+
+
+def test_a_wrong_edit_is_undone_from_the_timeline_and_the_undo_is_recorded(client, users, shop, edited):
+    manager = users["stadt-erfurt"]
+    edit = next(e for e in timeline(client, shop, manager).json()["entries"] if e["kind"] == "edit")
+    assert edit["restorable"]
+    response = post(client, f"/api/units/{shop.pk}/restore/",
+                    {"version": Unit.objects.get(pk=shop.pk).version, "entry": edit["key"]})
+    assert response.status_code == 200, response.content
+    after = Unit.objects.get(pk=shop.pk)
+    assert after.floor_area is None and after.name == "" and after.owner == edited  # the later changes stay
+    newest = timeline(client, shop).json()["entries"][0]
+    assert newest["kind"] == "restore" and newest["title"] == "Rückgängig gemacht – Angaben geändert"
+    assert {"label": "Nutzfläche (m²)", "old": "120,5", "new": "–"} in newest["changes"]
+    assert newest["actor"] == "stadt-erfurt" and not newest["restorable"]
+
+
+def test_an_undo_that_breaks_todays_rules_is_refused_in_german_and_nothing_is_written(client, users, shop):
+    manager = users["stadt-erfurt"]
+    for change in ({"floor_area": 100}, {"floor_area": 200}, {"sales_area": 150}):
+        shop = services.update_unit(manager, shop.pk, shop.version, **change)
+    client.force_login(manager)
+    entries = timeline(client, shop).json()["entries"]
+    bigger = next(e for e in entries if {"label": "Nutzfläche (m²)", "old": "100,0", "new": "200,0"} in e["changes"])
+    assert bigger["restorable"]  # the timeline cannot foresee every rule; the service checks them all
+    response = post(client, f"/api/units/{shop.pk}/restore/", {"version": shop.version, "entry": bigger["key"]})
+    assert response.status_code == 400
+    assert "Die Verkaufsfläche darf nicht größer sein als die Nutzfläche." in json.dumps(response.json(),
+                                                                                        ensure_ascii=False)
+    after = Unit.objects.get(pk=shop.pk)
+    assert (after.floor_area, after.sales_area, after.version) == (200, 150, shop.version)
+
+
+def test_an_undo_over_a_later_change_of_the_same_field_is_refused(client, users, shop):
+    manager = users["stadt-erfurt"]
+    shop = services.update_unit(manager, shop.pk, shop.version, name="Erst")
+    shop = services.update_unit(manager, shop.pk, shop.version, name="Dann")
+    client.force_login(manager)
+    first = [e for e in timeline(client, shop).json()["entries"] if e["kind"] == "edit"][-1]
+    assert not first["restorable"]
+    response = post(client, f"/api/units/{shop.pk}/restore/", {"version": shop.version, "entry": first["key"]})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"name": [
+        "Bezeichnung wurde seitdem erneut geändert; bitte zuerst die spätere Änderung rückgängig machen."]}
+    assert Unit.objects.get(pk=shop.pk).name == "Dann"
+
+
+def test_another_towns_manager_cannot_undo_an_edit(client, users, shop):
+    shop = services.update_unit(users["stadt-erfurt"], shop.pk, shop.version, name="Erst")
+    client.force_login(users["stadt-erfurt"])
+    key = timeline(client, shop).json()["entries"][0]["key"]
+    client.force_login(users["stadt-jena"])
+    assert post(client, f"/api/units/{shop.pk}/restore/", {"version": shop.version, "entry": key}).status_code == 403
+    assert Unit.objects.get(pk=shop.pk).name == "Erst"
+
+
+def test_the_admins_history_shows_the_same_timeline(client, users, shop, edited):
+    client.force_login(users["stadt-erfurt"])
+    page = client.get(f"/admin/units/unit/{shop.pk}/history/").content.decode()
+    for entry in timeline(client, shop).json()["entries"]:
+        assert entry["title"] in page
+    assert "Verschoben um" in page and "Erika Beispiel" in page and "Mieter ausgezogen" in page
+    client.force_login(users["stadt-jena"])
+    assert client.get(f"/admin/units/unit/{shop.pk}/history/").status_code == 403

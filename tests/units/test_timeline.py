@@ -229,3 +229,22 @@ def test_the_admins_history_shows_the_same_timeline(client, users, shop, edited)
     assert "Verschoben um" in page and "Erika Beispiel" in page and "Mieter ausgezogen" in page
     client.force_login(users["stadt-jena"])
     assert client.get(f"/admin/units/unit/{shop.pk}/history/").status_code == 403
+
+
+def test_the_timeline_is_no_api_and_its_notes_are_in_no_export(client, users, shop):
+    """An API token (exports, QGIS) does not open the timeline; what only the timeline holds — a status note, who
+    recorded it — is in no export or OGC answer, even for the unit's own city manager with contacts."""
+    from registry.accounts.tokens import create_token
+
+    manager = users["stadt-erfurt"]
+    services.change_status(manager, shop.pk, shop.version, Status.RESERVED, note="Interessent: Bäckerei Müller")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {create_token(manager)}"}
+    assert client.get(f"/api/units/{shop.pk}/timeline/", **bearer).status_code == 404
+    for url in (f"/api/units.geojson?municipality={ERFURT}&include=contacts",
+                f"/api/units.csv?municipality={ERFURT}&include=contacts",
+                f"/ogc/collections/units/items?municipality={ERFURT}&limit=10000&f=json"):
+        response = client.get(url, **bearer)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert f"{shop.pk}".encode() in body and b"in Verhandlung" in body, url  # the unit is in it …
+        assert "Bäckerei Müller".encode() not in body and b"Interessent" not in body, url  # … its note is not

@@ -13,7 +13,6 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -22,7 +21,7 @@ from registry.listings.models import Listing
 
 from . import matching
 from .models import Alert, Frequency, SpaceRequest
-from .services import link
+from .services import link, listing_line
 
 log = logging.getLogger(__name__)
 DIGEST_HOUR = 7
@@ -95,10 +94,10 @@ def _send_one(pk):
         return 0
     base = site_url()
     with translation.override(settings.LANGUAGE_CODE):
-        lines = [f"• {listing.title}\n  {listing.unit.street} {listing.unit.house_number}, {listing.unit.town} – "
-                 f"{matching._n(listing.unit.floor_area)} m²"
-                 + (f", {matching._n(listing.rent, 2)} €/m²" if listing.rent is not None else "")
-                 + f"\n  {base}{reverse('listings:detail', args=[listing.slug])}" for listing in listings]
+        lines = [listing_line(base, title=listing.title, street=listing.unit.street,
+                              house_number=listing.unit.house_number, town=listing.unit.town,
+                              floor_area=listing.unit.floor_area, rent=listing.rent, slug=listing.slug)
+                 for listing in listings]
         send_mail(
             subject=_("Neue passende Angebote zu Ihrem Flächengesuch") if len(listings) > 1
             else _("Ein neues passendes Angebot zu Ihrem Flächengesuch"),

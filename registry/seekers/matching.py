@@ -191,6 +191,20 @@ def alert_sql():
       RETURNING request_id""", params
 
 
+def current_alerts_sql():
+    """INSERT, as already sent, an alert for every published listing that fits request %(request)s now.
+
+    Run when a seeker confirms: those listings go out with the confirmation e-mail, and the unique
+    (request, listing) pair keeps a later save of the same listing from alerting them a second time."""
+    sql, positional = units_sql(public=True, limit=False)
+    sql, params = _named(sql, positional)
+    return f"""
+      INSERT INTO seekers_alert (request_id, listing_id, created_at, sent_at)
+      SELECT request_id, listing_id, now(), now() FROM ({sql}) fits
+      ON CONFLICT ON CONSTRAINT alert_once_per_listing DO NOTHING
+      RETURNING listing_id""", params
+
+
 def _n(value, digits=1):
     if value is None:
         return "–"

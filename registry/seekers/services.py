@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from registry.accounts import access
 from registry.listings.models import Listing
@@ -90,22 +91,73 @@ def submit_public(cleaned, key, base_url):
     return space_request
 
 
+def listing_line(base, *, title, street, house_number, town, floor_area, rent, slug):
+    """One public listing in an e-mail to a seeker: its title, address, area, rent and page — the listing's own
+    public data, never its owner or notes."""
+    from . import matching
+
+    address = " ".join(part for part in (street, house_number) if part)
+    return (f"• {title}\n  {address}, {town} – {matching._n(floor_area)} m²"
+            + (f", {matching._n(rent, 2)} €/m²" if rent is not None else "")
+            + f"\n  {base}{reverse('listings:detail', args=[slug])}")
+
+
+def record_current_alerts(space_request):
+    """Alerts, marked as sent, for every published listing that fits the request now; their number.
+    Set-based in SQL (matching.current_alerts_sql); a listing alerted once is never alerted again."""
+    from django.db import connection
+
+    from . import matching
+
+    sql, params = matching.current_alerts_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**params, "request": space_request.pk})
+        return len(cursor.fetchall())
+
+
+MAIL_MATCHES = 10  # listings named in the confirmation e-mail; the private page shows the rest
+
+
 @transaction.atomic
 def confirm(space_request, base_url):
-    """Double opt-in, second step: the request becomes active and the seeker gets the private management link."""
+    """Double opt-in, second step: the request becomes active and the seeker gets the private management link,
+    together with the published listings that already fit (a seeker should not wait for the next new listing to
+    hear of those). They are recorded as alerts, so none of them is mailed again later."""
+    from . import matching
+
     if space_request.state != SpaceRequest.State.UNCONFIRMED:
-        return False
+        return None
     space_request.state = SpaceRequest.State.ACTIVE
     space_request.confirmed_at = timezone.now()
     space_request.renew_dates()
     space_request.save(update_fields=["state", "confirmed_at", "expires_on"])
-    _mail(space_request.email, _("Ihr Flächengesuch ist aktiv"), _(
+    body = _(
         "Guten Tag,\n\nIhr Flächengesuch (%(request)s) ist jetzt aktiv und gilt bis %(until)s.\n"
         "Über Ihren persönlichen Link können Sie es ändern, pausieren, zurückziehen oder löschen "
         "(bitte nicht weitergeben):\n\n%(link)s\n") % {
         "request": space_request, "until": space_request.expires_on.strftime("%d.%m.%Y"),
-        "link": link(space_request, "manage", base_url)})
-    return True
+        "link": link(space_request, "manage", base_url)}
+    count = 0
+    if space_request.consent_matches and space_request.alerts and space_request.email:
+        count = record_current_alerts(space_request)
+        current = matching.units_for_request(space_request, public=True, limit=MAIL_MATCHES) if count else []
+        if current:
+            body += "\n" + ngettext(
+                "Schon jetzt passt dieses öffentliche Angebot zu Ihrem Gesuch:",
+                "Schon jetzt passen %(count)s öffentliche Angebote zu Ihrem Gesuch:", count) % {"count": count}
+            body += "\n\n" + "\n\n".join(listing_line(
+                base_url, title=m.listing_title, street=m.street, house_number=m.house_number, town=m.town,
+                floor_area=m.floor_area, rent=m.rent, slug=m.listing_slug) for m in current) + "\n"
+            if count > len(current):
+                body += "\n" + _("Alle %(count)s sehen Sie über Ihren persönlichen Link.") % {"count": count} + "\n"
+        else:
+            body += "\n" + _("Zurzeit passt kein veröffentlichtes Angebot.") + " "
+        body += _("Über neue passende Angebote informieren wir Sie per E-Mail (%(frequency)s).") % {
+            "frequency": space_request.get_frequency_display()} + "\n"
+        body += _("Keine E-Mails mehr zu diesem Gesuch: %(unsubscribe)s") % {
+            "unsubscribe": link(space_request, "unsubscribe", base_url)} + "\n"
+    _mail(space_request.email, _("Ihr Flächengesuch ist aktiv"), body)
+    return count
 
 
 @transaction.atomic

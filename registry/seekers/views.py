@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from registry.accounts import access
@@ -64,9 +65,17 @@ def sent(request):
 @with_token("confirm")
 def confirm(request, space_request, token):
     if request.method == "POST":
-        services.confirm(space_request, _base(request))
+        mailed = services.confirm(space_request, _base(request))
+        if mailed is not None:
+            messages.success(request, _("Ihr Gesuch ist aktiv.") + " " + (ngettext(
+                "Ein passendes Angebot gibt es schon; wir haben es Ihnen auch per E-Mail geschickt.",
+                "%(count)s passende Angebote gibt es schon; wir haben sie Ihnen auch per E-Mail geschickt.",
+                mailed) % {"count": mailed} if mailed else ""))
         return redirect("seekers:manage", token=services.make_token(space_request, "manage"))
     return render(request, "seekers/confirm.html", {"space_request": space_request})
+
+
+MATCHES_SHOWN = 50
 
 
 @with_token("manage")
@@ -76,10 +85,11 @@ def manage(request, space_request, token):
         services.update(space_request, form.cleaned_data)
         messages.success(request, _("Ihr Gesuch ist gespeichert."))
         return redirect("seekers:manage", token=token)
-    matches = (matching.units_for_request(space_request, public=True, limit=50)
+    matches = (matching.units_for_request(space_request, public=True, limit=MATCHES_SHOWN + 1)
                if space_request.state == SpaceRequest.State.ACTIVE else [])
     return render(request, "seekers/manage.html", {"space_request": space_request, "form": form, "token": token,
-                                                   "matches": matches}, status=400 if form.errors else 200)
+                                                   "matches": matches[:MATCHES_SHOWN],
+                                                   "more_matches": len(matches) > MATCHES_SHOWN}, status=400 if form.errors else 200)
 
 
 @require_POST

@@ -132,3 +132,58 @@ def test_unsubscribe_link(client, seekers, publish, work_off_queue):
     # a deleted request's unsubscribe link is void
     services.delete_personal_data(lea)
     assert client.get(path_of(url)).status_code == 404
+
+
+def test_confirming_brings_the_listings_already_on_offer_once(client, seekers, publish, work_off_queue):
+    """A seeker who confirms while fitting listings are already public hears of them at once: on the private page
+    and in the confirmation e-mail; none of them is mailed again when its listing is saved later."""
+    lea = seekers(state="unconfirmed", frequency="immediate")
+    fitting = [publish(rent=Decimal("8.50")), publish(rent=None)]
+    too_big = publish(floor_area=Decimal(400))
+    hidden = publish()  # published, but the owner withdrew consent: not public
+    hidden.unit.owner.consent = "refused"
+    hidden.unit.owner.save()
+    response = client.post(f"/gesuche/bestaetigen/{services.make_token(lea, 'confirm')}/", follow=True)
+    page = response.content.decode()
+    assert "Ihr Gesuch ist aktiv. 2 passende Angebote gibt es schon" in page
+    assert 'id="matches-count">(2)' in page
+    assert all(listing.title in page for listing in fitting) and too_big.title not in page
+    [confirmation] = outbox()
+    body = confirmation.body
+    assert confirmation.subject == "Ihr Flächengesuch ist aktiv"
+    assert "Schon jetzt passen 2 öffentliche Angebote zu Ihrem Gesuch:" in body
+    for listing in fitting:
+        assert listing.title in body and f"/angebote/{listing.slug}/" in body
+    assert "8,5 €/m²" in body and too_big.title not in body and hidden.title not in body
+    assert "Olga" not in body and "olga@example.com" not in body  # the owner, never
+    assert any("/gesuche/abbestellen/" in url for url in links_in(confirmation))
+    assert set(Alert.objects.filter(request=lea).values_list("listing_id", flat=True)) == {l.pk for l in fitting}
+    assert not Alert.objects.filter(request=lea, sent_at__isnull=True).exists()
+    # the jobs queued when they were published run now, and the listings are saved again: nothing more
+    work_off_queue()
+    for listing in fitting:
+        listing.rent = Decimal("7.90")
+        listing.save()
+    work_off_queue()
+    assert len(outbox()) == 1
+    # a listing published afterwards is a new alert, with that listing alone
+    newer = publish()
+    work_off_queue()
+    assert len(outbox()) == 2 and newer.title in outbox()[1].body
+    assert not [listing for listing in fitting if listing.title in outbox()[1].body]
+
+
+def test_confirming_without_fitting_listings_says_so(client, seekers):
+    lea = seekers(state="unconfirmed")
+    client.post(f"/gesuche/bestaetigen/{services.make_token(lea, 'confirm')}/")
+    [confirmation] = outbox()
+    assert "Zurzeit passt kein veröffentlichtes Angebot." in confirmation.body
+    assert not Alert.objects.filter(request=lea).exists()
+
+
+def test_confirming_without_consent_to_matches_mails_no_listing(client, seekers, publish):
+    lea = seekers(state="unconfirmed", consent_matches=False)
+    listing = publish()
+    client.post(f"/gesuche/bestaetigen/{services.make_token(lea, 'confirm')}/")
+    [confirmation] = outbox()
+    assert listing.title not in confirmation.body and not Alert.objects.filter(request=lea).exists()

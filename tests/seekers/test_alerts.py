@@ -157,7 +157,7 @@ def test_confirming_brings_the_listings_already_on_offer_once(client, seekers, p
     assert "8,5 €/m²" in body and too_big.title not in body and hidden.title not in body
     assert "Olga" not in body and "olga@example.com" not in body  # the owner, never
     assert any("/gesuche/abbestellen/" in url for url in links_in(confirmation))
-    assert set(Alert.objects.filter(request=lea).values_list("listing_id", flat=True)) == {l.pk for l in fitting}
+    assert set(Alert.objects.filter(request=lea).values_list("listing_id", flat=True)) == {listing.pk for listing in fitting}
     assert not Alert.objects.filter(request=lea, sent_at__isnull=True).exists()
     # the jobs queued when they were published run now, and the listings are saved again: nothing more
     work_off_queue()

@@ -341,10 +341,9 @@
               section.appendChild(el("p", errorText(result, {}), {"class": "error"}));
               return;
             }
-            if (result.data.version !== undefined && result.data.version > versionOf(feature)) {
-              latestVersion[feature.id] = result.data.version;
-            }
-            section.appendChild(timelineList(feature, result.data.entries));
+            // An undo answers what the timeline shows: it sends the version the timeline was read at (a change
+            // since then is refused as stale). The status form keeps the popup's own version.
+            section.appendChild(timelineList(feature, result.data.entries, result.data.version));
             var open = markers[feature.id] && markers[feature.id].getPopup();
             if (open) open.update();
           });
@@ -352,7 +351,7 @@
       return button;
     }
 
-    function timelineList(feature, entries) {
+    function timelineList(feature, entries, version) {
       var list = el("ol", null, {"class": "timeline-list"});
       if (!entries.length) list.appendChild(el("li", gettext("Noch keine Einträge.")));
       entries.forEach(function (entry) {
@@ -378,7 +377,7 @@
         if (meta.length) item.appendChild(el("div", meta.join(" · "), {"class": "timeline-meta"}));
         if (entry.restorable) {
           var undo = el("button", gettext("Rückgängig"), {type: "button", "class": "timeline-undo"});
-          undo.addEventListener("click", function () { restore(feature, entry); });
+          undo.addEventListener("click", function () { restore(feature, entry, version); });
           item.appendChild(undo);
         }
         list.appendChild(item);
@@ -386,12 +385,12 @@
       return list;
     }
 
-    function restore(feature, entry) {
+    function restore(feature, entry, version) {
       var address = [feature.properties.street, feature.properties.house_number].filter(Boolean).join(" ");
       if (!window.confirm(interpolate(gettext("Diese Änderung an %(address)s rückgängig machen?\n%(date)s: " +
                                               "%(title)s\nDie alten Werte werden als neue Änderung gespeichert."),
                                       {address: address, date: entry.date, title: entry.title}, true))) return;
-      send("/api/units/" + feature.id + "/restore/", {version: versionOf(feature), entry: entry.key})
+      send("/api/units/" + feature.id + "/restore/", {version: version, entry: entry.key})
         .then(function (result) {
           var text = result.ok && (entry.kind === "status"
             ? interpolate(gettext("Rückgängig gemacht: %(address)s ist wieder „%(status)s“."),

@@ -121,3 +121,25 @@ def test_the_english_timeline_has_no_german_interface_text(browser, app_url, cle
         assert "Floor area (m²): – → 80.5" in text, text
     finally:
         context.close()
+
+
+def test_an_analyst_reads_the_timeline_without_notes_names_or_undo(browser, page, app_url, cleanup, log_in):
+    log_in("stadt-erfurt")
+    page.wait_for_selector("#map[data-units]")
+    mistaken_unit(page)
+    context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
+    analyst = context.new_page()
+    try:
+        analyst.goto(f"{app_url}/accounts/login/")
+        analyst.fill("input[name=username]", "analyst")
+        analyst.fill("input[name=password]", "demo")
+        analyst.click("form.login button[type=submit]")
+        analyst.wait_for_url(f"{app_url}/")
+        analyst.wait_for_selector("#map[data-units]")
+        open_timeline(analyst)
+        text = analyst.inner_text(".unit-popup .timeline")
+        assert "Status: leer → genutzt" in text and "über Karte" in text
+        assert "versehentlich" not in text and "stadt-erfurt" not in text
+        assert analyst.locator(".timeline-undo").count() == 0
+    finally:
+        context.close()

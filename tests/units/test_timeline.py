@@ -222,8 +222,13 @@ def test_another_towns_manager_cannot_undo_an_edit(client, users, shop):
 
 
 def test_the_admins_history_shows_the_same_timeline(client, users, shop, edited):
+    from tests.security.test_admin_matrix import form_data
+
     client.force_login(users["stadt-erfurt"])
+    url = f"/admin/units/unit/{shop.pk}/change/"
+    assert client.post(url, form_data(client.get(url)) | {"name": "Aus der Verwaltung"}).status_code == 302
     page = client.get(f"/admin/units/unit/{shop.pk}/history/").content.decode()
+    assert "Aus der Verwaltung" in page and "Verwaltung</td>" in page  # the admin's own edit, with its channel
     for entry in timeline(client, shop).json()["entries"]:
         assert entry["title"] in page
     assert "Verschoben um" in page and "Erika Beispiel" in page and "Mieter ausgezogen" in page

@@ -227,6 +227,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # Inquiries hold seekers' names and contacts: deleted this many months after they arrived
 # (by `manage.py housekeeping`, which setup.sh run and docker compose keep running).
 INQUIRY_RETENTION_MONTHS = int(os.environ.get("INQUIRY_RETENTION_MONTHS", "12"))
+# Space requests (registry/seekers): who is looking and their concept are blanked this many months after the
+# request closed (withdrawn, expired, fulfilled); the anonymous profile stays for the figures.
+SEEKER_RETENTION_MONTHS = int(os.environ.get("SEEKER_RETENTION_MONTHS", "6"))
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Content-Security-Policy (django-csp): scripts only from our own origin or with this response's nonce

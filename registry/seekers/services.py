@@ -22,7 +22,7 @@ from registry.listings.services import refuse_flood
 from registry.units import services as unit_services
 from registry.units.vacancy import Status
 
-from .models import Proposal, ProposalStep, SpaceRequest, new_nonce
+from .models import Proposal, ProposalStep, SpaceRequest
 
 CONFIRM_DAYS = 7  # an unconfirmed request is deleted after this (see `seekers_housekeeping`)
 LINK_DAYS = 400  # the management link lives as long as a request may (with one renewal), then some
@@ -200,17 +200,62 @@ def unsubscribe(space_request):
     SpaceRequest.objects.filter(pk=space_request.pk).update(alerts=False, updated_at=timezone.now())
 
 
+CLOSED_STATES = [SpaceRequest.State.WITHDRAWN, SpaceRequest.State.EXPIRED, SpaceRequest.State.FULFILLED]
+
+
+def _anonymise(queryset):
+    """Blank who is looking and what they wrote, for every request in the queryset, set-based: the anonymous
+    search profile (use, size, region, state, proposals and their outcomes) stays for the figures, every link
+    is void (a fresh random nonce per row), alerts are gone, and the city managers' notes on proposals — which
+    name the seeker as often as not — are emptied. The number of requests anonymised."""
+    from django.db.models import Case, F, Value, When
+    from django.db.models.expressions import RawSQL
+    from django.db.models.functions import Coalesce
+
+    from .models import Alert
+
+    now = timezone.now()
+    # a subquery, not a list: the related rows first, the requests last (after that they no longer match)
+    ids = queryset.filter(personal_data_deleted_at__isnull=True).values("pk")
+    Alert.objects.filter(request_id__in=ids).delete()
+    Proposal.objects.filter(request_id__in=ids).exclude(notes="").update(notes="")
+    ProposalStep.objects.filter(proposal__request_id__in=ids).exclude(note="").update(note="")
+    return SpaceRequest.objects.filter(pk__in=ids).update(
+        **PERSONAL_FIELDS, link_nonce=RawSQL("left(md5(random()::text || clock_timestamp()::text), 24)", []),
+        alerts=False, personal_data_deleted_at=now,
+        state=Case(When(state__in=[SpaceRequest.State.UNCONFIRMED, SpaceRequest.State.ACTIVE,
+                                   SpaceRequest.State.PAUSED], then=Value(SpaceRequest.State.WITHDRAWN)),
+                   default=F("state")),
+        closed_at=Coalesce("closed_at", Value(now)), updated_at=now)
+
+
 @transaction.atomic
 def delete_personal_data(space_request):
-    """Deletion by the seeker: who they are and what they wrote is gone; the anonymous search profile stays for
-    the aggregate figures (and a proposal's history), every link is void."""
-    SpaceRequest.objects.filter(pk=space_request.pk).update(
-        **PERSONAL_FIELDS, link_nonce=new_nonce(), alerts=False, personal_data_deleted_at=timezone.now(),
-        state=(SpaceRequest.State.WITHDRAWN if space_request.is_open else space_request.state),
-        closed_at=space_request.closed_at or timezone.now(), updated_at=timezone.now())
-    space_request.alert_records.all().delete()
-    Proposal.objects.filter(request=space_request).update(notes="")
-    ProposalStep.objects.filter(proposal__request=space_request).update(note="")
+    """Deletion by the seeker (any time, from the private link): who they are and what they wrote is gone."""
+    _anonymise(SpaceRequest.objects.filter(pk=space_request.pk))
+
+
+def due_for_anonymisation(months=None):
+    """Closed requests (withdrawn, expired, fulfilled) whose personal data has been kept SEEKER_RETENTION_MONTHS
+    (default 6) since they closed. An open request must be renewed every VALID_DAYS (180), so nothing is kept
+    longer than about a year after the seeker last confirmed or renewed; the city manager still has half a year
+    after a let or a withdrawal to follow up."""
+    from django.db.models import F, Q
+    from django.db.models.expressions import RawSQL
+    from django.db.models.functions import Coalesce
+
+    months = settings.SEEKER_RETENTION_MONTHS if months is None else months
+    cutoff = RawSQL("now() - make_interval(months => %s)", [months])  # calendar months, by PostgreSQL
+    # an expired request counts from the day it lapsed, even when housekeeping noticed that only later
+    lapsed = RawSQL("(now() AT TIME ZONE 'Europe/Berlin' - make_interval(months => %s))::date", [months])
+    return SpaceRequest.objects.filter(state__in=CLOSED_STATES, personal_data_deleted_at__isnull=True).alias(
+        closed=Coalesce("closed_at", F("updated_at"))).filter(
+        Q(closed__lt=cutoff) | Q(state=SpaceRequest.State.EXPIRED, expires_on__lt=lapsed))
+
+
+@transaction.atomic
+def anonymise_due(months=None):
+    return _anonymise(due_for_anonymisation(months))
 
 
 # --- staff ---
@@ -322,7 +367,8 @@ def record_outcome(user, proposal, outcome, on_date=None, reason="", note=""):
 
 def housekeeping(base_url, today=None):
     """Delete unconfirmed requests after CONFIRM_DAYS (nothing kept without the opt-in), remind seekers
-    REMIND_DAYS_BEFORE expiry with a one-click renewal link, and let expired requests lapse."""
+    REMIND_DAYS_BEFORE expiry with a one-click renewal link, let expired requests lapse, and anonymise closed
+    requests SEEKER_RETENTION_MONTHS after they closed."""
     from .models import REMIND_DAYS_BEFORE
 
     today = today or timezone.localdate()
@@ -344,4 +390,5 @@ def housekeeping(base_url, today=None):
             "link": link(space_request, "renew", base_url)})
         SpaceRequest.objects.filter(pk=space_request.pk).update(reminded_at=timezone.now())
         reminded += 1
-    return {"deleted": deleted, "expired": expired, "reminded": reminded}
+    anonymised = anonymise_due()  # after expiring, so a request that lapsed long ago is caught in the same run
+    return {"deleted": deleted, "expired": expired, "reminded": reminded, "anonymised": anonymised}

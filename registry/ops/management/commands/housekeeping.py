@@ -22,7 +22,9 @@ class Command(BaseCommand):
             "--every: Anfragen nach INQUIRY_RETENTION_MONTHS Monaten (Standard 12) löschen; nie importierte "
             "Dateien nach --days Tagen löschen, Importe nach --keep-days Tagen archivieren (dann nicht mehr "
             "rücknehmbar; von ihnen ersetzte, nicht mehr genutzte Eigentümer werden gelöscht), alte Job-Einträge; "
-            "Zähler der Anmelde- und Passwort-Sperren nach einem Tag.")
+            "Zähler der Anmelde- und Passwort-Sperren nach einem Tag; Flächengesuche: unbestätigte nach 7 Tagen "
+            "löschen, erinnern, ablaufen lassen, persönliche Daten abgeschlossener Gesuche nach "
+            "SEEKER_RETENTION_MONTHS Monaten (Standard 6) löschen.")
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=7)
@@ -55,4 +57,5 @@ class Command(BaseCommand):
         return (f"{files} Upload(s) gelöscht, {archived} Import(e) archiviert, {inquiries} Anfrage(n) älter als "
                 f"{settings.INQUIRY_RETENTION_MONTHS} Monate gelöscht, {counters} alte Sperrzähler entfernt; "
                 f"Flächengesuche: {requests['deleted']} unbestätigte gelöscht, {requests['expired']} abgelaufen, "
-                f"{requests['reminded']} erinnert.")
+                f"{requests['reminded']} erinnert, {requests['anonymised']} nach "
+                f"{settings.SEEKER_RETENTION_MONTHS} Monaten anonymisiert.")

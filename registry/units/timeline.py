@@ -291,6 +291,9 @@ def entries_for(user, unit, rights=None):
     owners = _owner_names({pk for e in events if e.model == "units.Unit"
                            for pair in [e.changes.get("owner_id", [None, None])] for pk in pair if pk}) \
         if rights.private else {}
+    owner_ids = {e.object_id for e in events if e.model == "owners.Owner"}
+    visible_owners = set(access.owners_visible_to(user).filter(pk__in=owner_ids).values_list("pk", flat=True)) \
+        if owner_ids else set()
     moves = _moves(unit)
     undo_plans = _undo_plans(unit) if rights.restore else set()
 
@@ -307,7 +310,10 @@ def entries_for(user, unit, rights=None):
         elif event.model == "units.Unit":
             entry = event.label == "update" and _unit_entry(unit, event, rights, moves, owners, undo_plans)
         elif event.model == "owners.Owner":
-            entry = rights.private and event.label in ("update", "delete") and _owner_entry(event)
+            # an owner's own record only while the user may see that owner: a former owner of this unit who now
+            # owns only another town's units keeps their new phone number to themselves
+            entry = (rights.private and event.label in ("update", "delete") and event.object_id in visible_owners
+                     and _owner_entry(event))
         else:
             entry = _other_entry(event)
         if not entry:

@@ -253,3 +253,17 @@ def test_the_timeline_is_no_api_and_its_notes_are_in_no_export(client, users, sh
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert f"{shop.pk}".encode() in body and b"in Verhandlung" in body, url  # the unit is in it …
         assert "Bäckerei Müller".encode() not in body and b"Interessent" not in body, url  # … its note is not
+
+
+def test_a_former_owner_now_only_in_another_town_keeps_their_new_details_private(client, users, shop):
+    manager = users["stadt-erfurt"]
+    jena = Unit.objects.filter(municipality__ags=JENA).first()
+    former = Owner.objects.create(name="Frieda Früher", phone="030 23125 701")
+    shop = services.update_unit(users["admin"], shop.pk, shop.version, owner=former)
+    shop = services.update_unit(users["admin"], shop.pk, shop.version, owner=None)
+    services.update_unit(users["admin"], jena.pk, jena.version, owner=former)
+    former.phone = "030 23125 702"
+    former.save()
+    body = json.dumps(timeline(client, shop, manager).json(), ensure_ascii=False)
+    assert "030 23125 702" not in body
+    assert "030 23125 702" in json.dumps(timeline(client, shop, users["admin"]).json(), ensure_ascii=False)

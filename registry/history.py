@@ -13,8 +13,8 @@ Each event points to a `pghistory.Context` row whose metadata says who and how:
 `user` (id), `channel` (CHANNELS below, or "import"), `url`, and for imports
 `import_batch` (and `undo`: true for taking it back), for token requests `token` (id).
 Web requests get it from HistoryMiddleware; the import job (a background worker, no
-request) sets it itself (imports.engine). Writes outside both (load_demo, a shell)
-are recorded without context (pgh_context NULL).
+request) sets it itself (imports.engine), `manage.py housekeeping` records as channel
+"housekeeping". Writes outside these (load_demo, a shell) have no context (pgh_context NULL).
 
 Private: events keep owners' contacts and internal notes, and the context who edited
 what. They are read only through units.history for those allowed to see the unit's

@@ -161,6 +161,12 @@ def test_an_owner_an_import_replaced_is_forgotten_once_the_import_can_no_longer_
     assert not ImportChange.objects.filter(batch__in=sales).exists()  # archived: its diff goes too
     assert not Owner.objects.filter(pk=seller.pk).exists()  # owns nothing, no consent, no account: gone
     assert Owner.objects.filter(pk=consented.pk).exists()  # their answer on consent is a record to keep
+    # and gone from the history too (issue 19): the deletion is the housekeeping's, the name no longer there
+    from registry.owners.models import OwnerEvent
+
+    assert not OwnerEvent.objects.filter(name="Max Muster").exists()
+    deleted = OwnerEvent.objects.select_related("pgh_context").get(pgh_obj=seller.pk, pgh_label="delete")
+    assert deleted.pgh_context.metadata == {"channel": "housekeeping"}
 
 
 def test_a_replaced_owner_stays_while_an_import_that_links_them_can_be_undone(tmp_path, erfurt, users):

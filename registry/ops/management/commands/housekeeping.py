@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
+from registry import history
 from registry.imports.retention import prune
 from registry.listings.retention import prune_inquiries
 from registry.ops import throttle
@@ -48,7 +49,8 @@ class Command(BaseCommand):
             time.sleep(every * 3600)
 
     def round(self, days, keep_days):
-        files, archived = prune(days, keep_days)
+        with history.context(channel="housekeeping"):  # what it deletes is recorded as its doing
+            files, archived = prune(days, keep_days)
         call_command("prune_db_task_results", "--min-age-days", str(days), verbosity=0)
         inquiries = prune_inquiries()
         day_ago = timezone.now() - datetime.timedelta(days=1)

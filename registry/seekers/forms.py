@@ -7,12 +7,14 @@ Every error names its field by its label, so the summary at the top of the page 
 import json
 
 from django import forms
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import connection
 from django.db.models import Q
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from leaflet.forms.fields import MultiPolygonField as LeafletMultiPolygonField
+from leaflet.forms.widgets import LeafletWidget
 
 from registry.parsing import GermanDateField, GermanDecimalField
 from registry.places.models import Municipality, TownCentre
@@ -52,23 +54,61 @@ class MunicipalitiesField(forms.CharField):
         return found
 
 
-class AreaField(forms.CharField):
-    """A drawn search area as GeoJSON (the map draws it); must lie in Thuringia."""
+class AreaWidget(LeafletWidget):
+    """django-leaflet's map with Leaflet.draw (polygon and rectangle tools, edit and delete; mouse and touch), storing
+    GeoJSON in the field. The map starts on Thuringia; the response's CSP nonce is set per form (RequestForm)."""
 
-    widget = forms.HiddenInput
+    geom_type = "MULTIPOLYGON"
+
+    def id_for_label(self, id_):
+        return f"{id_}-map" if id_ else id_  # the error summary links to the map, not to the hidden GeoJSON
+
+    settings_overrides = {"DEFAULT_CENTER": (50.90, 11.03), "DEFAULT_ZOOM": 8}
+
+
+class AreaField(LeafletMultiPolygonField):
+    """A drawn (or pasted GeoJSON) search area in Thuringia, stored as a MultiPolygon in WGS84.
+
+    Checked before anything is stored: that it is a polygon at all, that its outline does not cross itself (PostGIS
+    would match a bow-tie unpredictably), and, in PostGIS, that it lies in Thuringia and is not absurdly large."""
+
+    widget = AreaWidget
+    default_error_messages = {
+        "invalid_geom": gettext_lazy("Das gezeichnete Gebiet ist keine gültige Fläche."),
+        "invalid_geom_type": gettext_lazy("Bitte zeichnen Sie eine Fläche (Vieleck oder Rechteck), keine Linie "
+                                          "und keinen Punkt."),
+        "transform_error": gettext_lazy("Das gezeichnete Gebiet ist keine gültige Fläche."),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip().startswith("{"):
+            # a GeoJSON Feature or FeatureCollection (pasted or from a GIS) carries its geometry inside
+            try:
+                data = json.loads(value)
+            except ValueError:
+                raise forms.ValidationError(self.error_messages["invalid_geom"], code="invalid_geom") from None
+            if isinstance(data, dict) and data.get("type") == "FeatureCollection" and data.get("features"):
+                data = data["features"][0]
+            if isinstance(data, dict) and data.get("type") == "Feature":
+                value = json.dumps(data.get("geometry"))
+        return super().to_python(value)
 
     def clean(self, value):
-        value = (super().clean(value) or "").strip()
-        if not value:
+        geometry = forms.Field.clean(self, value)  # to_python and required; the type check follows, lenient
+        if geometry is None or geometry.empty:
             return None
-        try:
-            geometry = GEOSGeometry(json.dumps(json.loads(value).get("geometry", json.loads(value))), srid=4326)
-        except (ValueError, TypeError, AttributeError, GEOSException):
-            raise forms.ValidationError(_("Das gezeichnete Gebiet ist keine gültige Fläche.")) from None
         if isinstance(geometry, Polygon):
-            geometry = MultiPolygon(geometry, srid=4326)
-        if not isinstance(geometry, MultiPolygon) or not geometry.valid or geometry.empty:
-            raise forms.ValidationError(_("Das gezeichnete Gebiet ist keine gültige Fläche."))
+            geometry = MultiPolygon(geometry, srid=geometry.srid)
+        if not isinstance(geometry, MultiPolygon):
+            raise forms.ValidationError(self.error_messages["invalid_geom_type"], code="invalid_geom_type")
+        if geometry.srid != 4326:
+            geometry.transform(4326)
+        if not geometry.valid:
+            if "self-intersection" in (geometry.valid_reason or "").lower():
+                raise forms.ValidationError(_("Die Umrisslinie kreuzt sich selbst. Bitte zeichnen Sie das Gebiet "
+                                              "ohne Überschneidung (oder als mehrere Flächen)."),
+                                            code="self_intersection")
+            raise forms.ValidationError(self.error_messages["invalid_geom"], code="invalid_geom")
         with connection.cursor() as cursor:
             cursor.execute("""
               SELECT ST_Area(ST_Difference(%(g)s::geometry, ST_Union(boundary))::geography) / ST_Area(%(g)s::geography),
@@ -90,7 +130,10 @@ class RequestForm(LabelledErrors, forms.ModelForm):
     municipalities = MunicipalitiesField(
         required=False, label=gettext_lazy("Gemeinden"),
         help_text=gettext_lazy("Name oder AGS, mehrere durch Komma getrennt, z. B. „Weimar, Apolda“."))
-    area = AreaField(required=False, label=gettext_lazy("Suchgebiet"))
+    area = AreaField(required=False, label=gettext_lazy("Suchgebiet"), help_text=gettext_lazy(
+        "Optional, statt oder zusätzlich zu Innenstädten und Gemeinden: oben links in der Karte „Polygon“ oder "
+        "„Rechteck“ wählen und das Gebiet zeichnen (mit Maus oder Finger; ein Polygon mit einem Tipp auf seinen "
+        "ersten Punkt schließen). Mehrere Flächen sind möglich."))
     min_area = GermanDecimalField(localize=True, label=gettext_lazy("Fläche von (m²)"), min_value=1, max_value=100000,
                                   widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     max_area = GermanDecimalField(localize=True, label=gettext_lazy("Fläche bis (m²)"), min_value=1, max_value=100000,
@@ -116,15 +159,17 @@ class RequestForm(LabelledErrors, forms.ModelForm):
                   "max_rent_total", "wanted_from", "frequency"]
         widgets = {"concept": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, csp_nonce=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # the map's set-up script is inline: it runs only with this response's CSP nonce (compared with None:
+        # bool() of django-csp's lazy nonce is False until it has been read)
+        self.fields["area"].widget.csp_nonce = None if csp_nonce is None else str(csp_nonce)
         self.fields["name"].required = True
         if "email" in self.fields:
             self.fields["email"].required = True
         self.fields["concept"].label = _("Konzept (kurz: was haben Sie vor?)")
         if self.instance.pk and not self.is_bound:
             self.initial["municipalities"] = ", ".join(m.name for m in self.instance.municipalities.all())
-            self.initial["area"] = self.instance.area.geojson if self.instance.area else ""
 
     def clean(self):
         data = super().clean()

@@ -45,7 +45,7 @@ def with_token(purpose):
 # --- public ---
 
 def new(request):
-    form = PublicRequestForm(request.POST or None)
+    form = PublicRequestForm(request.POST or None, csp_nonce=request.csp_nonce)
     if request.method == "POST":
         if form.is_bot():  # answer like a success, store nothing
             return redirect("seekers:sent")
@@ -80,7 +80,7 @@ MATCHES_SHOWN = 50
 
 @with_token("manage")
 def manage(request, space_request, token):
-    form = EditRequestForm(request.POST or None, instance=space_request)
+    form = EditRequestForm(request.POST or None, instance=space_request, csp_nonce=request.csp_nonce)
     if request.method == "POST" and space_request.is_open and form.is_valid():
         services.update(space_request, form.cleaned_data)
         messages.success(request, _("Ihr Gesuch ist gespeichert."))
@@ -156,7 +156,7 @@ def staff_list(request):
 
 @staff_only
 def staff_new(request):
-    form = StaffRequestForm(request.POST or None)
+    form = StaffRequestForm(request.POST or None, csp_nonce=request.csp_nonce)
     if request.method == "POST" and form.is_valid():
         try:
             space_request = services.create_by_staff(request.user, form.cleaned_data)

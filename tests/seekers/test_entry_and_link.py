@@ -173,3 +173,20 @@ def test_housekeeping_expiry_reminder_and_one_click_renewal(client, make_request
     assert response.status_code == 302
     soon.refresh_from_db()
     assert soon.expires_on > timezone.localdate() + datetime.timedelta(days=170) and soon.reminded_at is None
+
+
+def test_a_drawn_area_is_checked_and_stored_as_a_multipolygon(client):
+    """The map widget posts GeoJSON; a bow-tie, a line or garbage is refused naming the field, nothing stored."""
+    bow_tie = '{"type": "Polygon", "coordinates": [[[11.3, 51.0], [11.4, 50.95], [11.4, 51.0], [11.3, 50.95], [11.3, 51.0]]]}'
+    line = '{"type": "LineString", "coordinates": [[11.3, 51.0], [11.4, 50.95]]}'
+    for value, message in ((bow_tie, "Suchgebiet: Die Umrisslinie kreuzt sich selbst."),
+                           (line, "Suchgebiet: Bitte zeichnen Sie eine Fläche (Vieleck oder Rechteck)"),
+                           ("{kaputt", "Suchgebiet: Das gezeichnete Gebiet ist keine gültige Fläche.")):
+        response = submit(client, centres=[], area=value)
+        assert response.status_code == 400 and message in response.content.decode(), value
+    assert not SpaceRequest.objects.exclude(source="demo").exists() and not mail.outbox
+    square = ('{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": '
+              '[[[11.30, 50.96], [11.36, 50.96], [11.36, 51.00], [11.30, 51.00], [11.30, 50.96]]]}}')
+    assert submit(client, centres=[], area=square).status_code == 302
+    stored = SpaceRequest.objects.get(email="lea@example.net")
+    assert stored.area.geom_type == "MultiPolygon" and stored.area.srid == 4326 and not stored.centres.exists()

@@ -63,7 +63,8 @@ def main():
     from django.db import connection
 
     from registry.accounts.tokens import create_token
-    from registry.exports import queries, tiers
+    from registry.exports import queries
+    from registry.units import selectors
     from registry.exports.geopackage import _libpq_environment, inline
     from registry.units.models import Unit
 
@@ -96,7 +97,7 @@ def main():
                  f"worker {before:.0f} → peak {peak:.0f} MB (+{peak - before:.0f}), after {after:.0f} MB"])
 
     env = _libpq_environment()
-    sql, params = queries.table_sql(Unit.objects.all(), tiers.fields_for(analyst), "http://127.0.0.1")
+    sql, params = queries.table_sql(Unit.objects.all(), selectors.fields_for(analyst), "http://127.0.0.1")
     query = os.path.join(directory, "query.sql")
     with open(query, "w") as handle:
         handle.write(inline(sql, params))

@@ -38,7 +38,7 @@ def main():
     from django.db import connection
     from django.test import Client
 
-    from registry.accounts import access
+    from registry.units import selectors
     from registry.maps import queries
     from registry.units.filters import UnitFilter
 
@@ -56,7 +56,7 @@ def main():
 
         form = UnitFilter({"bbox": box})
         form.is_valid()
-        visible = access.units_visible_to(analyst)
+        visible = selectors.visible_units(analyst)
         raw = median_seconds(lambda form=form, visible=visible, zoom=zoom: queries.viewport(
                                  form, visible, analyst, zoom, "http://testserver"),
                              args.repeat)

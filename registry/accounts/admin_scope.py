@@ -32,21 +32,13 @@ class ScopedAdminMixin:
     analyst_reads = False
 
     def _is_admin(self, request):
-        return access.role_of(request.user) == access.ADMIN
+        return access.is_admin(request.user)
 
     def _hidden(self, request):
-        role = access.role_of(request.user)
-        if role == access.ADMIN:
-            return set()
-        if role == access.CITY_MANAGER:
-            return set(self.admin_only_fields)
-        return set(self.admin_only_fields) | set(self.private_fields)
+        return access.admin_hidden_fields(request.user, self.admin_only_fields, self.private_fields)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if access.role_of(request.user) == access.ANALYST:
-            return queryset if self.analyst_reads else queryset.none()
-        return access.editable_by(request.user, queryset)
+        return access.admin_rows(request.user, super().get_queryset(request), self.analyst_reads)
 
     def history_view(self, request, object_id, extra_context=None):
         # "Who edited what" is private: only for records the user may change (centres of other towns are

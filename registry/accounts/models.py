@@ -2,8 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.places.models import Municipality
-
 
 class Role(models.TextChoices):
     """Roles are Django groups of these names; `access.role_of` decides which applies."""
@@ -17,8 +15,10 @@ class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("Benutzer")
     )
+    # A string reference: accounts (roles and the access policy) sits below places and every other app, which all
+    # ask it; to the policy a city manager's municipalities are ids.
     municipalities = models.ManyToManyField(
-        Municipality, blank=True, related_name="managers", verbose_name=_("zuständig für Gemeinden"),
+        "places.Municipality", blank=True, related_name="managers", verbose_name=_("zuständig für Gemeinden"),
         help_text=_("Ein Citymanager sieht und bearbeitet nur die Einheiten dieser Gemeinden."),
     )
 

@@ -1,69 +1,17 @@
 import json
 
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from registry.accounts.tokens import InvalidToken, user_for_request
-from registry.units.filters import UnitFilter
-from registry.units.models import Unit
+from registry.api.errors import ApiError, error
+from registry.api.streaming import GERMAN_CSV, JSON_LINES, copy_lines
+from registry.api.units import ATTRIBUTION, LICENCE, resolve, site_url
 
-from . import geopackage, queries, spreadsheet, tiers
+from . import geopackage, queries, spreadsheet
 
-ATTRIBUTION = "Leerstandsregister Thüringen; Gemeindegrenzen © GeoBasis-DE / BKG 2016 (dl-de/by-2-0)"
-LICENCE = "dl-de/by-2-0"
 GPKG_CRS = {"4326": 4326, "25832": 25832}
-
-
-def error(status, message, parameters=None):
-    body = {"error": message}
-    if parameters:
-        body["parameters"] = parameters
-    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-
-
-class ApiError(Exception):
-    def __init__(self, status, message, parameters=None, headers=None):
-        super().__init__(message)
-        self.status, self.message, self.parameters, self.headers = status, message, parameters, headers or {}
-
-    def response(self):
-        response = error(self.status, self.message, self.parameters)
-        for key, value in self.headers.items():
-            response[key] = value
-        return response
-
-
-def resolve(request, data=None):
-    """Who asks (token or session), which units (shared filter + tier) and which fields.
-
-    Used by every export format and by OGC API – Features; raises ApiError.
-    """
-    data = request.GET if data is None else data
-    try:
-        user = user_for_request(request)
-    except InvalidToken:
-        raise ApiError(401, _("Ungültiges oder widerrufenes API-Token."), headers={
-            "WWW-Authenticate": 'Bearer realm="leerstandsregister", Basic realm="leerstandsregister"'}) from None
-    form = UnitFilter(data)
-    if not form.is_valid():
-        body = form.error_json()
-        raise ApiError(400, body["error"], body["parameters"])
-    include = data.get("include", "")
-    if include not in ("", "contacts"):
-        raise ApiError(400, _("Unbekannter Wert für include."), {"include": [_("Erlaubt ist nur „contacts“.")]})
-    try:
-        fields = tiers.fields_for(user, include_contacts=bool(include))
-    except PermissionDenied as denied:
-        raise ApiError(403, str(denied), {"include": [str(denied)]}) from None
-    units = form.apply(tiers.units_for(user, Unit.objects.all(), include_contacts=bool(include)))
-    return user, units, fields
-
-
-def site_url(request):
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def export_request(view):
@@ -91,7 +39,7 @@ def units_geojson(request, units, fields, site):
 
     def stream():
         yield head.encode()
-        lines = queries.copy_lines(sql, params, queries.JSON_LINES)
+        lines = copy_lines(sql, params, JSON_LINES)
         for first in lines:
             yield first[1:]  # every line starts with a comma; the first must not
             break
@@ -109,7 +57,7 @@ def units_csv(request, units, fields, site):
 
     def stream():
         yield "\ufeff".encode()  # BOM: Excel opens UTF-8 with umlauts intact
-        yield from queries.copy_lines(sql, params, queries.GERMAN_CSV)
+        yield from copy_lines(sql, params, GERMAN_CSV)
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="leerstandsregister-einheiten.csv"'

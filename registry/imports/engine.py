@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from registry import history
 from registry.accounts import access
 from registry.units.models import Unit
 
 from . import staging, values, writing
+from .wording import describe
 from .models import ImportBatch, ImportChange
 
 UndoRefused = writing.UndoRefused
@@ -54,28 +54,6 @@ class Preview:
     def error_lines(self):
         return [f"Zeile {row}, Spalte {column}: {message}" for row, column, message in sorted(
             self.errors, key=lambda e: (e[0], e[1]))]
-
-
-def describe(counts, summary):
-    """What an import will do, in one German sentence: "120 neu, 3 geändert, davon 1 verschoben um 612 m"."""
-    # gettext: German on the command line and by default, English in an English web session
-    text = _("%(new)s neu, %(changed)s geändert") % {"new": counts["new"], "changed": counts["changed"]}
-    details = []
-    if moved := summary.get("moved"):
-        metres = _metres(summary["max_metres"])
-        details.append(_("1 verschoben um %(metres)s") % {"metres": metres} if moved == 1
-                       else _("%(n)s verschoben (bis zu %(metres)s)") % {"n": moved, "metres": metres})
-    if status := summary.get("status"):
-        details.append(_("%(n)s mit neuem Status") % {"n": status})
-    if owner := summary.get("owner"):
-        details.append(_("%(n)s mit neuem Eigentümer oder neuen Kontaktdaten") % {"n": owner})
-    if details:
-        text += _(", davon ") + ", ".join(details)
-    return text + _(", %(n)s unverändert") % {"n": counts["unchanged"]}
-
-
-def _metres(value):
-    return f"{value:,.0f} m".replace(",", ".") if value >= 10 else f"{value:.1f} m".replace(".", ",")
 
 
 class ImportRefused(ValueError):

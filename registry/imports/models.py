@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.places.models import Municipality
 
+from .wording import describe
+
 
 class ImportBatch(models.Model):
     """One import from upload to result: the background job's state and progress, then what it
@@ -70,8 +72,6 @@ class ImportBatch(models.Model):
 
     def sentence(self):
         """What the import does or will do: "120 neu, 3 geändert, davon 1 verschoben um 612 m, …"."""
-        from .engine import describe  # the one wording, shared with the command line
-
         summary = self.diff.aggregate(
             moved=models.Count("pk", filter=models.Q(field="location")), max_metres=models.Max("metres"),
             # a new unit's status is part of the new unit, not a status change

@@ -32,9 +32,10 @@ IGNORE = "-"  # the mapping form's value for a column left out on purpose
 
 
 def _municipalities(user):
-    if access.role_of(user) == access.ADMIN:
+    ids = access.editable_municipality_ids(user)
+    if ids is None:  # an admin imports for any municipality; offered are those with a town centre
         return Municipality.objects.filter(centres__isnull=False).distinct().order_by("name")
-    return Municipality.objects.filter(pk__in=access.managed_municipality_ids(user)).order_by("name")
+    return Municipality.objects.filter(pk__in=ids).order_by("name")
 
 
 def _batch(request, pk):

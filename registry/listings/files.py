@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_safe
 
-from registry.accounts.access import units_visible_to
+from registry.units.selectors import visible_units
 
 from .models import Listing, ListingPhoto
 
@@ -25,7 +25,7 @@ def photo_file(request, path):
     if photo is None:
         raise Http404
     public = Listing.objects.public().filter(pk=photo.listing_id).exists()
-    if not public and not units_visible_to(request.user).filter(listing__pk=photo.listing_id).exists():
+    if not public and not visible_units(request.user).filter(listing__pk=photo.listing_id).exists():
         raise Http404
     try:
         handle = default_storage.open(path, "rb")

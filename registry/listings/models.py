@@ -7,18 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry import history
-from registry.owners.models import Owner
+from registry.accounts import access
 from registry.units.models import Unit
 
 
 class ListingQuerySet(models.QuerySet):
     def public(self):
-        """What anyone may see: published, and the owner's consent still stands.
-
-        Checking consent here (not only when publishing) makes a withdrawal
-        take effect at once on every public surface.
-        """
-        return self.filter(published=True, unit__owner__consent=Owner.Consent.CONSENTED)
+        """What anyone may see: the access policy's rule (published, and the owner's consent still stands)."""
+        return self.filter(access.public_listing_q())
 
 
 @history.track(indexes=["unit"])

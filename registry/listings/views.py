@@ -3,14 +3,13 @@
 from django.contrib.sitemaps import Sitemap
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from registry.places.models import TownCentre
+from registry.units import selectors
 from registry.units.categories import Category
 from registry.units.filters import querystring
-from registry.units.vacancy import vacancy_rate, vacant_q
 
 from . import services
 from .forms import InquiryForm, ListingFilter
@@ -81,10 +80,8 @@ def listing_detail(request, slug):
     centre = listing.unit.centre
     context = {"listing": listing, "form": form, "photos": listing.photos.all()}
     if centre:
-        figures = TownCentre.objects.filter(pk=centre.pk).aggregate(
-            total=Count("units"), vacant=Count("units", filter=vacant_q("units__")))
         context.update(
-            centre_rate=vacancy_rate(figures["vacant"], figures["total"]),
+            centre_rate=selectors.with_counts(TownCentre.objects.filter(pk=centre.pk)).get().vacancy_rate,
             others=public_listings().filter(unit__centre=centre).exclude(pk=listing.pk)[:5],
         )
     return render(request, "listings/detail.html", context, status=400 if form.errors else 200)

@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, F, FloatField, Func
 from django.db.models.functions import Floor
 
 from registry.accounts import access
-from registry.exports.queries import joins, unit_rows
+from registry.units.selectors import joins, unit_rows
 from registry.units.vacancy import vacant_q
 
 MAX_FEATURES = 2000
@@ -19,22 +19,17 @@ CELL_PIXELS = 64
 MUNICIPALITY_ZOOM = 11
 
 
-def _editable_sql(user):
-    if access.role_of(user) == access.ADMIN:
-        return "true", []
-    return "u.municipality_id = ANY(%s)", [list(access.managed_municipality_ids(user))]
-
-
 def count_up_to(units, limit):
-    source, where, params = unit_rows(units)
+    source, params = unit_rows(units)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 {source} {where} LIMIT %s) t", [*params, limit])
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 {source} LIMIT %s) t", [*params, limit])
         return cursor.fetchone()[0]
 
 
 def points(units, user, site):
-    source, where, params = unit_rows(units)
-    editable, editable_params = _editable_sql(user)
+    source, params = unit_rows(units)
+    join_sql, join_params = joins("")
+    editable, editable_params = access.editable_sql(user)
     sql = f"""
     SELECT json_build_object('type', 'FeatureCollection', 'kind', 'units', 'features', COALESCE(json_agg(
       json_build_object('type', 'Feature', 'id', u.id, 'geometry', ST_AsGeoJSON(u.location, 6)::json,
@@ -45,9 +40,9 @@ def points(units, user, site):
           'municipality', m.ags, 'version', u.version, 'editable', {editable},
           'listing_url', CASE WHEN l.slug IS NOT NULL THEN %s || '/angebote/' || l.slug || '/' END))
       ORDER BY u.id), '[]'::json))::text
-    {source}{joins('')}{where}"""
+    {source}{join_sql}"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*editable_params, site, *params])
+        cursor.execute(sql, [*editable_params, site, *params, *join_params])
         return cursor.fetchone()[0]
 
 

@@ -3,8 +3,8 @@ import re
 
 from django.core.paginator import Paginator
 from django.contrib.gis.db.models import Extent
-from django.db.models import Count, F
-from django.http import HttpResponse, JsonResponse
+from django.db.models import F
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -13,13 +13,15 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from registry.accounts import access
+from registry.api.errors import error
 from registry.places.models import TownCentre
 from registry.formats import format_rate
 from registry.units.categories import Category, Subcategory
 from registry.units.models import Floor
 from registry.units.timeline import TIMELINE_ROLES
 from registry.units.filters import LIST_PARAMETERS, UnitFilter, split_values
-from registry.units.vacancy import STATUS_STYLE, Status, counts_as_vacant, vacancy_rate, vacant_q
+from registry.units import selectors
+from registry.units.vacancy import STATUS_STYLE, Status, counts_as_vacant
 
 from . import queries
 
@@ -39,15 +41,13 @@ PAGE_SIZE = 25
 
 def centre_layer():
     """Centre outlines with their current vacancy rate: aggregates, public for everyone."""
-    centres = TownCentre.objects.select_related("municipality").annotate(
-        total=Count("units"), vacant=Count("units", filter=vacant_q("units__")))
+    centres = selectors.with_counts(TownCentre.objects.select_related("municipality"))
     features = []
     for c in centres:
-        rate = vacancy_rate(c.vacant, c.total)
         features.append({
             "type": "Feature", "id": c.slug, "geometry": json.loads(c.boundary.geojson),
-            "properties": {"name": c.name, "slug": c.slug, "units": c.total, "vacant": c.vacant,
-                           "rate": rate, "rate_text": format_rate(rate)},
+            "properties": {"name": c.name, "slug": c.slug, "units": c.unit_count, "vacant": c.vacant_count,
+                           "rate": c.vacancy_rate, "rate_text": format_rate(c.vacancy_rate)},
         })
     return {"type": "FeatureCollection", "features": features}
 
@@ -98,17 +98,13 @@ def list_context(request, form, units):
     }
 
 
-def can_add(user):
-    role = access.role_of(user)
-    return role == access.ADMIN or (role == access.CITY_MANAGER and bool(access.managed_municipality_ids(user)))
-
-
 def addable_area(user):
     """Where a city manager may add units: their municipalities' outlines (simplified, GeoJSON), so the map offers
     adding only there. None for administrators (anywhere) and for everyone who may not add."""
-    if access.role_of(user) != access.CITY_MANAGER:
+    if not access.is_municipality_scoped(user):
         return None
-    return json.loads(queries.municipality_outlines(ids=sorted(access.managed_municipality_ids(user)), tolerance=0.0005))
+    ids = sorted(access.editable_municipality_ids(user))
+    return json.loads(queries.municipality_outlines(ids=ids, tolerance=0.0005))
 
 
 def legend():
@@ -127,7 +123,7 @@ def walk_centre(user, form):
 
 def home(request):
     form = UnitFilter(request.GET or None)
-    units = access.units_visible_to(request.user).select_related("centre")
+    units = selectors.visible_units(request.user).select_related("centre")
     valid = not form.is_bound or form.is_valid()
     units = form.apply(units) if form.is_bound and valid else units if valid else units.none()
     context = {**list_context(request, form, units), "valid": valid}
@@ -143,7 +139,7 @@ def home(request):
         bounds = extent and [[extent[1], extent[0]], [extent[3], extent[2]]]
     return render(request, "maps/home.html", {**context,
         "form": form, "errors": errors,
-        "can_add": can_add(request.user),
+        "can_add": access.can_add_units(request.user),
         "walk_centre": walk_centre(request.user, form) if form.is_bound and valid else None,
         "export_query": filters,
         "centres": centre_layer(),
@@ -172,11 +168,11 @@ def map_units(request):
         if not 0 <= zoom <= 22:
             raise ValueError
     except ValueError:
-        return JsonResponse({"error": _("Ungültige Filterparameter."),
-                             "parameters": {"zoom": [_("zoom ist eine ganze Zahl von 0 bis 22.")]}}, status=400)
+        return error(400, _("Ungültige Filterparameter."), {"zoom": [_("zoom ist eine ganze Zahl von 0 bis 22.")]})
     if not form.is_valid():
-        return JsonResponse(form.error_json(), status=400, json_dumps_params={"ensure_ascii": False})
-    body = queries.viewport(form, access.units_visible_to(request.user), request.user, zoom,
+        body = form.error_json()
+        return error(400, body.pop("error"), body.pop("parameters"), **body)
+    body = queries.viewport(form, selectors.visible_units(request.user), request.user, zoom,
                             request.build_absolute_uri("/").rstrip("/"))
     return HttpResponse(body, content_type="application/json")
 

@@ -11,24 +11,14 @@ import re
 
 from django.db import connection
 
-from registry.exports import queries
-from registry.units.vacancy import Status, sql_vacant_list
+from registry.units import selectors
 
 from .crs import DECIMALS
 
-ENVELOPE = '{"type": "Feature", '
-
 
 def _feature_sql(rows_sql, decimals, skip_geometry=False):
-    """Each row of rows_sql (columns id, geometry, properties…) as a GeoJSON Feature text with a top-level id.
-
-    ST_AsGeoJSON(record) serialises the row in C; the id is spliced into the envelope by replace(),
-    a byte search (see exports.queries)."""
-    feature = f"ST_AsGeoJSON(t.*, 'geometry', {int(decimals)})"
-    if skip_geometry:  # PostGIS writes a NULL geometry as {"type": null}; GeoJSON wants null
-        feature = f"""replace({feature}, '"geometry": {{"type": null}}', '"geometry": null')"""
-    return (f"SELECT t.id, replace({feature}, '{ENVELOPE}', "
-            f"'{ENVELOPE}\"id\": ' || t.id || ', ') AS feature FROM ({rows_sql}) t")
+    """Each row of rows_sql as a GeoJSON Feature text with a top-level id (units/selectors.feature_sql)."""
+    return selectors.feature_sql(rows_sql, decimals, skip_geometry=skip_geometry)
 
 
 def _aggregate(features_sql):
@@ -75,14 +65,10 @@ def _fetch(sql, params):
 
 
 def _page_joins(text):
-    """exports.queries.joins, with the public listing looked up per row (LATERAL): a page holds at most
-    10,001 units, and an index probe each beats the nested loop over all public listings that the planner
-    picks for the plain join (half of a 1,000-unit page's time in the bench)."""
-    joins = queries.joins(text)
-    public = f"LEFT JOIN ({queries.public_listings_sql()}) l ON l.unit_id = u.id"
-    lateral = (f"LEFT JOIN LATERAL (SELECT p.slug FROM ({queries.public_listings_sql()}) p "
-               f"WHERE p.unit_id = u.id LIMIT 1) l ON true")
-    return joins.replace(public, lateral) if public in joins else joins
+    """The unit joins with the public listing looked up per row (LATERAL): a page holds at most 10,001 units,
+    and an index probe each beats the nested loop over all public listings that the planner picks for the plain
+    join (half of a 1,000-unit page's time in the bench)."""
+    return selectors.joins(text, lateral_listing=True)
 
 
 def _needed_joins(text):
@@ -103,46 +89,41 @@ def unit_columns(fields, properties, query):
 
 def units_page(units, fields, properties, site, query):
     """(features JSON text, numberReturned, ids) for one page of the filtered, tiered units."""
-    source, fallback_where, row_params = queries.unit_rows(units)
+    source, row_params = selectors.unit_rows(units)
     columns = unit_columns(fields, properties, query)
     column_sql = ",\n  ".join(f"{expr} AS {name}" for name, expr in columns.items())
     select_params = [site] * column_sql.count("%s")
-    where = [fallback_where[len("WHERE "):]] if fallback_where else []
-    where += query.where
+    where = list(query.where)
     params = list(query.params)
     tail, tail_params = _paging(query, "u.id", where, params)
     where_sql = f"WHERE {' AND '.join(where)}" if where else ""
-    rows = (f"SELECT {column_sql}\n{source}{_page_joins(column_sql + where_sql)}{where_sql}\n"
+    join_sql, join_params = _page_joins(column_sql + where_sql)
+    rows = (f"SELECT {column_sql}\n{source}{join_sql}{where_sql}\n"
             f"ORDER BY {_order(query, properties, 'u.id')}{tail}")
-    all_params = select_params + row_params + params + tail_params
+    all_params = select_params + row_params + join_params + params + tail_params
     if query.before is not None and query.offset is None and not query.sortby:
         rows = f"SELECT * FROM ({rows}) b ORDER BY b.id"  # fetched backwards, listed forwards
     return _fetch(_aggregate(_feature_sql(rows, query.decimals, query.skip_geometry)), all_params)
 
 
 def units_matched(units, query):
-    source, fallback_where, row_params = queries.unit_rows(units)
-    where = ([fallback_where[len("WHERE "):]] if fallback_where else []) + query.where
-    where_sql = f"\nWHERE {' AND '.join(where)}" if where else ""
-    aliases = _needed_joins(where_sql)
-    joins = ""
-    if aliases:  # only the joins the conditions use; counting needs no select list
-        joins = queries.joins(where_sql)
-    return _fetch(f"SELECT count(*) {source}{joins}{where_sql}", row_params + list(query.params))[0]
+    source, row_params = selectors.unit_rows(units)
+    where_sql = f"\nWHERE {' AND '.join(query.where)}" if query.where else ""
+    join_sql, join_params = "", []
+    if _needed_joins(where_sql):  # only when the conditions use the joined aliases; counting needs no select list
+        join_sql, join_params = selectors.joins(where_sql)
+    return _fetch(f"SELECT count(*) {source}{join_sql}{where_sql}", row_params + join_params + list(query.params))[0]
 
 
 # --- town centres -----------------------------------------------------------------------------------
 
 def _centre_source():
-    vacant = sql_vacant_list()
+    """(FROM clause, params): centres with municipality and the counts of units/selectors.with_counts as n."""
+    counts, params = selectors.centre_counts_sql()
     return f"""FROM places_towncentre c
 JOIN places_municipality m ON m.id = c.municipality_id
-CROSS JOIN LATERAL (
-  SELECT count(*) AS units, count(*) FILTER (WHERE x.status IN ({vacant})) AS vacant,
-         count(*) FILTER (WHERE x.status = '{Status.INTERIM_USE.value}') AS interim_use,
-         (count(*) FILTER (WHERE x.status IN ({vacant})))::float8 / NULLIF(count(*), 0) AS vacancy_rate
-  FROM units_unit x WHERE x.centre_id = c.id) n
-"""
+JOIN ({counts}) n ON n.centre_id = c.id
+""", params
 
 
 def centres_page(properties, query, pk=None):
@@ -157,12 +138,15 @@ def centres_page(properties, query, pk=None):
         params.append(pk)
     tail, tail_params = _paging(query, "c.id", where, params)
     where_sql = f"WHERE {' AND '.join(where)}" if where else ""
-    rows = f"SELECT {column_sql} {_centre_source()}{where_sql} ORDER BY {_order(query, properties, 'c.id')}{tail}"
+    source, source_params = _centre_source()
+    rows = f"SELECT {column_sql} {source}{where_sql} ORDER BY {_order(query, properties, 'c.id')}{tail}"
     if query.before is not None and query.offset is None and not query.sortby:
         rows = f"SELECT * FROM ({rows}) b ORDER BY b.id"
-    return _fetch(_aggregate(_feature_sql(rows, DECIMALS[query.srid], query.skip_geometry)), params + tail_params)
+    return _fetch(_aggregate(_feature_sql(rows, DECIMALS[query.srid], query.skip_geometry)),
+                  source_params + params + tail_params)
 
 
 def centres_matched(query):
     where_sql = f"WHERE {' AND '.join(query.where)}" if query.where else ""
-    return _fetch(f"SELECT count(*) {_centre_source()}{where_sql}", list(query.params))[0]
+    source, source_params = _centre_source()
+    return _fetch(f"SELECT count(*) {source}{where_sql}", source_params + list(query.params))[0]

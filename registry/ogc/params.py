@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from registry.exports.views import ApiError
+from registry.api.errors import ApiError
 from registry.units.filters import PARAMETERS as UNIT_FILTER_PARAMETERS
 
 from . import cql

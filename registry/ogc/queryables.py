@@ -1,7 +1,7 @@
 """What each collection's features carry, typed once for the schema, the queryables, CQL2 and sortby.
 
 A property is (SQL expression over the page query's aliases, JSON type, title, enum). The units'
-properties come from the privacy tiers (registry/exports/tiers.py), so a field a user may not see is
+properties come from the access policy's tier (registry/accounts/access.py), so a field a user may not see is
 neither in their features nor queryable; contact fields never are, whoever asks.
 """
 
@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from registry.exports import queries, tiers
+from registry.accounts import access
+from registry.units import selectors
 from registry.units.categories import Category
 from registry.units.models import Floor, Unit
 from registry.units.vacancy import Status
@@ -48,24 +49,24 @@ def _unit_title(name):
 
 
 def unit_properties(fields):
-    """name → Property for a tier's field map (tiers.fields_for), in feature order."""
+    """name → Property for a tier's field map (units.selectors.fields_for), in feature order."""
     properties = {}
     for name, (sql, kind) in fields.items():
-        if name in tiers.CONTACT_FIELDS:
+        if name in access.CONTACT_FIELDS:
             # personal data: in an internal export at most, never filterable or sortable through the API
             properties[name] = Property(sql, kind, name, (), False)
             continue
         properties[name] = Property(sql, kind, _unit_title(name), _UNIT_ENUMS.get(name, ()),
                                     name not in _NOT_QUERYABLE)
         if name == "status":
-            properties["status_label"] = Property(queries.status_label_sql(), "text", _UNIT_TITLES["status_label"],
+            properties["status_label"] = Property(selectors.status_label_sql(), "text", _UNIT_TITLES["status_label"],
                                                   (), False)
     return properties
 
 
 def public_unit_properties():
     """The properties everyone may query (the OpenAPI document and the public queryables)."""
-    return unit_properties(tiers.fields_for(None))
+    return unit_properties(selectors.fields_for(None))
 
 
 CENTRE_PROPERTIES = {
@@ -73,9 +74,9 @@ CENTRE_PROPERTIES = {
     "name": Property("c.name", "text", _("Name")),
     "municipality": Property("m.ags", "text", _("Gemeinde (AGS)")),
     "municipality_name": Property("m.name", "text", _("Gemeinde")),
-    "units": Property("n.units", "int", _("Einheiten")),
-    "vacant": Property("n.vacant", "int", _("leer")),
-    "interim_use": Property("n.interim_use", "int", _("Zwischennutzung")),
+    "units": Property("n.unit_count", "int", _("Einheiten")),
+    "vacant": Property("n.vacant_count", "int", _("leer")),
+    "interim_use": Property("n.interim_use_count", "int", _("Zwischennutzung")),
     "vacancy_rate": Property("n.vacancy_rate", "number", _("Leerstandsquote")),
 }
 

@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from registry.accounts.tokens import InvalidToken, token_from_header, user_for_request
-from registry.exports.views import ATTRIBUTION, ApiError, resolve, site_url
+from registry.api.errors import ApiError
+from registry.api.units import ATTRIBUTION, resolve, site_url
 from registry.places.models import Municipality
+from registry.units import selectors
 from registry.units.filters import LIST_PARAMETERS, querystring
 
 from . import crs, openapi, pages, params
@@ -434,7 +436,7 @@ def query_page(query, run):
 
 def _drop_extra(text, ids, asked, backwards):
     """Cut the one extra feature off the page text: features are joined by ',{"type": "Feature", ' boundaries."""
-    separator = ',' + pages.ENVELOPE
+    separator = "," + selectors.ENVELOPE
     if backwards:
         cut = text.index(separator)
         return text[cut + 1:], asked, ids[1], ids[-1]

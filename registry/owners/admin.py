@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from registry.accounts import access
 from registry.accounts.admin_scope import ScopedAdminMixin
 
+from . import services
 from .models import Owner
 
 
@@ -20,8 +21,8 @@ class OwnerAdminForm(forms.ModelForm):
         if consent_changed and "consent_evidence" not in self.changed_data:
             self.add_error("consent_evidence", _("Bitte angeben, wie die geänderte Einwilligung nachgewiesen ist "
                                                  "(z. B. Schreiben vom …, Aktenzeichen)."))
-        if "municipality" in self.fields and not self.instance.pk and access.role_of(self.user) == \
-                access.CITY_MANAGER and not cleaned.get("municipality"):
+        if "municipality" in self.fields and not self.instance.pk and access.is_municipality_scoped(self.user) \
+                and not cleaned.get("municipality"):
             self.add_error("municipality", _("Bitte die Gemeinde angeben, die den Eigentümer erfasst."))
         return cleaned
 
@@ -50,20 +51,16 @@ class OwnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return fields
 
     def save_model(self, request, obj, form, change):
-        from registry.listings.services import record_consent
-
         consent_changed = {"consent", "consent_date", "consent_evidence"} & set(form.changed_data)
         super().save_model(request, obj, form, change)
         if consent_changed:
-            record_consent(obj, request.user, obj.consent, obj.consent_evidence, obj.consent_date)
+            services.record_consent(obj, request.user, obj.consent, obj.consent_evidence, obj.consent_date)
 
     @admin.action(description=_("Zugang per E-Mail einladen"), permissions=["change"])
     def invite(self, request, queryset):
-        from registry.listings.services import invite_owner
-
         for owner in queryset:  # already limited to the user's own owners by get_queryset
             try:
-                invite_owner(owner, request)
+                services.invite_owner(owner, request)
                 self.message_user(request, _("Einladung an %(email)s gesendet.") % {"email": owner.email})
             except (ValidationError, PermissionDenied) as refused:
                 text = " ".join(refused.messages) if isinstance(refused, ValidationError) else str(refused)

@@ -9,6 +9,8 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from registry import geofiles
+
 from .models import Municipality
 
 GEODATA = Path(settings.BASE_DIR) / "geodata"
@@ -36,9 +38,7 @@ def _column(frame, field):
 
 def read_municipalities(path):
     """Thuringian municipalities from a file in any CRS, one (multi)polygon per AGS, in WGS84."""
-    from registry.imports.readers import _pyogrio
-
-    _pyogrio()  # GDAL's no-network options (see imports.readers.NO_NETWORK): a boundary file fetches nothing
+    geofiles.load_pyogrio()  # GDAL's no-network options (geofiles.NO_NETWORK): a boundary file fetches nothing
     try:
         frame = geopandas.read_file(path, engine="pyogrio")
     except Exception as error:  # pyogrio raises a zoo of errors for unreadable files

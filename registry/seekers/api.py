@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from registry.accounts import access
-from registry.accounts.tokens import InvalidToken, user_for_request
+from registry.api.auth import CHALLENGE, api_user
+from registry.api.errors import ApiError
 from registry.formats import spreadsheet_text
 
 from .models import SpaceRequest
 from .services import requests_visible_to
 
-CHALLENGE = 'Bearer realm="leerstandsregister", Basic realm="leerstandsregister"'
 FIELDS = ["id", "state", "category", "subcategory", "min_area", "max_area", "min_frontage", "floors", "step_free",
           "max_rent", "max_rent_total", "wanted_from", "centres", "municipalities", "created", "expires_on",
           "proposals", "source"]
@@ -47,26 +47,17 @@ _SQL = """
   ORDER BY r.id"""
 
 
-def _error(status, message, headers=None):
-    response = JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
-    for key, value in (headers or {}).items():
-        response[key] = value
-    return response
-
-
 def _resolve(request):
-    """(rows, fields) or an error response."""
-    try:
-        user = user_for_request(request)
-    except InvalidToken:
-        return _error(401, _("Ungültiges oder widerrufenes API-Token."), {"WWW-Authenticate": CHALLENGE})
+    """(rows, fields); raises ApiError."""
+    user = api_user(request)
     if not user.is_authenticated:
-        return _error(401, _("Flächengesuche gibt es nur für angemeldete Citymanager."), {"WWW-Authenticate": CHALLENGE})
-    if access.role_of(user) not in (access.ADMIN, access.CITY_MANAGER):
-        return _error(403, _("Flächengesuche sehen nur Citymanager ihrer Gemeinden."))
+        raise ApiError(401, _("Flächengesuche gibt es nur für angemeldete Citymanager."),
+                       headers={"WWW-Authenticate": CHALLENGE})
+    if not access.manages_units(user):
+        raise ApiError(403, _("Flächengesuche sehen nur Citymanager ihrer Gemeinden."))
     include = request.GET.get("include", "")
     if include not in ("", "contacts"):
-        return _error(400, _("Unbekannter Wert für include: erlaubt ist nur „contacts“."))
+        raise ApiError(400, _("Unbekannter Wert für include: erlaubt ist nur „contacts“."))
     ids_sql, ids_params = requests_visible_to(user, SpaceRequest.objects.all()).values("id").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(_SQL.format(ids=ids_sql), ids_params)
@@ -85,10 +76,10 @@ def _json_value(value):
 
 @require_GET
 def requests_geojson(request):
-    resolved = _resolve(request)
-    if isinstance(resolved, HttpResponse):
-        return resolved
-    rows, fields = resolved
+    try:
+        rows, fields = _resolve(request)
+    except ApiError as failure:
+        return failure.response()
     features = [{"type": "Feature", "id": row["id"],
                  "geometry": json.loads(row["geometry"]) if row["geometry"] else None,
                  "properties": {field: _json_value(row[field]) for field in fields}} for row in rows]
@@ -112,10 +103,10 @@ def _csv_value(value):
 
 @require_GET
 def requests_csv(request):
-    resolved = _resolve(request)
-    if isinstance(resolved, HttpResponse):
-        return resolved
-    rows, fields = resolved
+    try:
+        rows, fields = _resolve(request)
+    except ApiError as failure:
+        return failure.response()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="leerstandsregister-gesuche.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with umlauts intact

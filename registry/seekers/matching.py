@@ -85,12 +85,10 @@ def _scope(user, public):
     """Which units the asker may see: a city manager their municipalities, an admin everything."""
     if public:
         return "", {}
-    role = access.role_of(user)
-    if role == access.ADMIN:
+    ids = access.editable_municipality_ids(user)
+    if ids is None:
         return "", {}
-    if role == access.CITY_MANAGER:
-        return "AND u.municipality_id = ANY(%(scope)s)", {"scope": sorted(access.managed_municipality_ids(user))}
-    return "AND FALSE", {}
+    return "AND u.municipality_id = ANY(%(scope)s)", {"scope": sorted(ids)}
 
 
 def _rows(sql, params):

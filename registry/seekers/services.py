@@ -269,12 +269,11 @@ def requests_visible_to(user, queryset=None):
 
     queryset = (SpaceRequest.objects.all() if queryset is None else queryset).exclude(
         state=SpaceRequest.State.UNCONFIRMED)
-    role = access.role_of(user)
-    if role == access.ADMIN:
+    ids = access.editable_municipality_ids(user)
+    if ids is None:
         return queryset
-    if role != access.CITY_MANAGER:
+    if not ids:
         return queryset.none()
-    ids = access.managed_municipality_ids(user)
     through_m = SpaceRequest.municipalities.through.objects.filter(spacerequest_id=OuterRef("pk"),
                                                                    municipality_id__in=ids)
     through_c = SpaceRequest.centres.through.objects.filter(spacerequest_id=OuterRef("pk"),
@@ -286,9 +285,9 @@ def requests_visible_to(user, queryset=None):
 
 def require_staff_region(user, municipalities, centres, area):
     """A city manager records requests for their own municipalities only."""
-    if access.role_of(user) == access.ADMIN:
+    ids = access.editable_municipality_ids(user)
+    if ids is None:
         return
-    ids = access.managed_municipality_ids(user)
     touching = {m.pk for m in municipalities} | {c.municipality_id for c in centres}
     if area is not None:
         from registry.places.models import Municipality

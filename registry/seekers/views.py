@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from registry.accounts import access
 from registry.listings.services import client_key
-from registry.units.models import Unit
+from registry.units import selectors
 
 from . import matching, services
 from .forms import EditRequestForm, ProposalOutcomeForm, PublicRequestForm, StaffRequestForm
@@ -136,7 +136,7 @@ def staff_only(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if access.role_of(request.user) not in (access.ADMIN, access.CITY_MANAGER):
+        if not access.manages_units(request.user):
             raise PermissionDenied(_("Flächengesuche sehen nur Citymanager ihrer Gemeinden."))
         return view(request, *args, **kwargs)
     return wrapper
@@ -177,7 +177,7 @@ def staff_detail(request, pk):
     matches = (matching.units_for_request(space_request, user=request.user)
                if space_request.state in (SpaceRequest.State.ACTIVE, SpaceRequest.State.PAUSED) else [])
     proposals = space_request.proposals.select_related("unit").prefetch_related("steps").filter(
-        unit__municipality_id__in=_own(request.user))
+        access.editable_q(request.user, "unit__municipality_id"))
     proposed = {p.unit_id for p in proposals}
     return render(request, "seekers/staff_detail.html", {
         "space_request": space_request, "matches": matches, "proposals": proposals, "proposed": proposed,
@@ -196,17 +196,11 @@ def _map_query(space_request):
     return urlencode(query)
 
 
-def _own(user):
-    if access.role_of(user) == access.ADMIN:
-        return Unit.objects.values("municipality_id")
-    return list(access.managed_municipality_ids(user))
-
-
 @staff_only
 @require_POST
 def staff_propose(request, pk):
     space_request = _visible_request(request, pk)
-    unit = get_object_or_404(access.units_visible_to(request.user), pk=request.POST.get("unit"))
+    unit = get_object_or_404(selectors.visible_units(request.user), pk=request.POST.get("unit"))
     try:
         services.propose(request.user, space_request, unit, request.POST.get("note", ""))
         messages.success(request, _("Vorschlag erfasst: %(unit)s.") % {"unit": unit.address})
@@ -219,7 +213,7 @@ def staff_propose(request, pk):
 @require_POST
 def staff_outcome(request, pk):
     proposal = get_object_or_404(Proposal.objects.select_related("unit", "request").filter(
-        unit__municipality_id__in=_own(request.user)), pk=pk)
+        access.editable_q(request.user, "unit__municipality_id")), pk=pk)
     form = ProposalOutcomeForm(request.POST)
     if form.is_valid():
         try:
@@ -235,7 +229,7 @@ def staff_outcome(request, pk):
 
 @staff_only
 def staff_unit(request, pk):
-    unit = get_object_or_404(access.units_visible_to(request.user).select_related("centre", "municipality"), pk=pk)
+    unit = get_object_or_404(selectors.visible_units(request.user).select_related("centre", "municipality"), pk=pk)
     if not access.can_edit_municipality(request.user, unit.municipality_id):
         raise PermissionDenied(_("Sie dürfen nur Einheiten Ihrer eigenen Gemeinde bearbeiten."))
     matches = matching.requests_for_unit(unit, request.user)
@@ -252,12 +246,12 @@ def staff_unit(request, pk):
 def figures(request):
     from django.utils import timezone
 
-    from registry.stats.views import StatsFilter  # the statistics' own Stichtag and Nutzungsart rules
+    from registry.units.filters import FiguresFilter  # the statistics' own Stichtag and Nutzungsart rules
     from registry.units.categories import Category
 
     from . import figures as queries
 
-    form = StatsFilter(request.GET or None)
+    form = FiguresFilter(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     category = data.get("category") or ""
     day = data.get("date") or timezone.localdate()

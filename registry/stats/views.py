@@ -3,38 +3,23 @@
 import csv
 import datetime
 
-from django import forms
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from registry.api.errors import error
 from registry.formats import german_number, spreadsheet_text
 from registry.places.models import TownCentre
 from registry.units.categories import Category
-from registry.units.filters import querystring
+from registry.units.filters import FiguresFilter, querystring
 
 from . import methodology, queries
 from .cache import cached, etag, revalidated
 
 SORTABLE = ("name", "units", "vacant", "vacancy_rate", "vacant_floor_area", "interim_use", "median_vacancy_days",
             "change")
-
-
-class StatsFilter(forms.Form):
-    date = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d.%m.%Y"], label=gettext_lazy("Stichtag"))
-    category = forms.ChoiceField(choices=[("", "")] + list(Category.choices), required=False,
-                                 label=gettext_lazy("Nutzungsart"))
-
-    def clean_date(self):
-        day = self.cleaned_data["date"] or timezone.localdate()
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("Der Stichtag darf nicht in der Zukunft liegen."))
-        if day < datetime.date(2000, 1, 1):
-            raise forms.ValidationError(_("Der Stichtag liegt vor Beginn der Aufzeichnungen."))
-        return day
 
 
 def _figures(request, day, category):
@@ -52,15 +37,14 @@ def _figures(request, day, category):
 
 
 def _bad_request(form):
-    return JsonResponse({"error": _("Ungültige Parameter."), "parameters": {
-        name: [str(m) for m in messages] for name, messages in form.errors.items()}}, status=400,
-        json_dumps_params={"ensure_ascii": False})
+    return error(400, _("Ungültige Parameter."), {
+        name: [str(m) for m in messages] for name, messages in form.errors.items()})
 
 
 @require_GET
 @revalidated
 def overview(request):
-    form = StatsFilter(request.GET or None)
+    form = FiguresFilter(request.GET or None)
     if form.is_bound and not form.is_valid():
         day, category = timezone.localdate(), ""
     else:
@@ -125,7 +109,7 @@ API_FIELDS = ["slug", "name", "municipality", "units", "vacant", "vacancy_rate",
 
 
 def _api_rows(request):
-    form = StatsFilter(request.GET)
+    form = FiguresFilter(request.GET)
     if not form.is_valid():
         return None, form
     rows = cached(request, queries.centre_figures, form.cleaned_data["date"], form.cleaned_data.get("category") or None)
@@ -171,7 +155,7 @@ def centres_csv(request):
 
 
 def _report_data(request):
-    form = StatsFilter(request.GET)
+    form = FiguresFilter(request.GET)
     if not form.is_valid():
         return None, form
     day, category = form.cleaned_data["date"], form.cleaned_data.get("category") or None

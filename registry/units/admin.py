@@ -140,7 +140,6 @@ class UnitAdmin(ScopedAdminMixin, LeafletGeoAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
-        if obj is not None and access.role_of(request.user) == access.CITY_MANAGER \
-                and not access.can_edit_municipality(request.user, obj.municipality_id):
+        if obj is not None and not access.can_read_municipality(request.user, obj.municipality_id):
             raise PermissionDenied
         return obj

@@ -22,7 +22,7 @@ from registry.accounts import access
 from registry.accounts.tokens import InvalidToken, token_from_header, user_for_request
 from registry.parsing import parse_date, parse_number
 
-from . import services
+from . import selectors, services
 from . import timeline as timeline_module
 from .models import Unit
 
@@ -218,7 +218,7 @@ def create(request, data):
 @require_http_methods(["GET", "POST"])
 def detail(request, pk):
     if request.method == "GET":
-        unit = get_object_or_404(access.units_visible_to(request.user).select_related("municipality", "centre"), pk=pk)
+        unit = get_object_or_404(selectors.visible_units(request.user).select_related("municipality", "centre"), pk=pk)
         return JsonResponse(unit_json(unit, request.user))
     return _update(request, pk=pk)
 

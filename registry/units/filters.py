@@ -7,12 +7,14 @@ checked before it, or never — due for re-verification). Lists may be given
 comma-separated or repeated. Errors name the parameter, in German.
 """
 
+import datetime
 import re
 
 from django import forms
 from django.utils.http import urlencode
 from django.contrib.gis.geos import Polygon
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.parsing import GermanDateField, GermanDecimalField
@@ -180,3 +182,19 @@ class UnitFilter(forms.Form):
                            for name, messages in self.errors.items()},
             "labels": labels,
         }
+
+
+class FiguresFilter(forms.Form):
+    """Stichtag and Nutzungsart of the figures (statistics, demand figures of the seekers)."""
+
+    date = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d.%m.%Y"], label=_("Stichtag"))
+    category = forms.ChoiceField(choices=[("", "")] + list(Category.choices), required=False,
+                                 label=_("Nutzungsart"))
+
+    def clean_date(self):
+        day = self.cleaned_data["date"] or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Der Stichtag darf nicht in der Zukunft liegen."))
+        if day < datetime.date(2000, 1, 1):
+            raise forms.ValidationError(_("Der Stichtag liegt vor Beginn der Aufzeichnungen."))
+        return day

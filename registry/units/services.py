@@ -39,7 +39,7 @@ class StaleEdit(Exception):
 def _check_owner(user, fields):
     """An owner record is linked only by someone who may see it (else: a way to read others' contacts)."""
     owner = fields.get("owner")
-    if owner is not None and not access.owners_visible_to(user).filter(pk=owner.pk).exists():
+    if owner is not None and not access.owners_visible_to(user, Owner.objects.all()).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": _("Diesen Eigentümer gibt es in Ihren Gemeinden nicht.")})
 
 

@@ -13,21 +13,18 @@ from django.views.decorators.http import require_http_methods
 from registry.accounts import access
 from registry.places.models import TownCentre
 
-from . import services
+from . import selectors, services
 from .walk import due_cutoff, due_units
 
 
 def _centres_for(user):
-    centres = TownCentre.objects.select_related("municipality").order_by("name")
-    if access.role_of(user) == access.ADMIN:
-        return centres
-    return centres.filter(municipality_id__in=access.managed_municipality_ids(user))
+    return TownCentre.objects.select_related("municipality").order_by("name").filter(access.editable_q(user))
 
 
 @login_required
 def index(request):
     """The user's centres with the number of units due; city managers and admins only."""
-    if access.role_of(request.user) not in (access.ADMIN, access.CITY_MANAGER):
+    if not access.manages_units(request.user):
         raise PermissionDenied(_("Die Begehungsliste ist für das Citymanagement der Gemeinde."))
     cutoff = due_cutoff()
     centres = _centres_for(request.user).annotate(due=Count("units", filter=Q(units__last_checked__lt=cutoff)
@@ -52,7 +49,7 @@ def walk(request, slug):
             messages.success(request, _("%(address)s ist als geprüft am %(date)s vermerkt.") % {
                 "address": unit.address, "date": formats.date_format(unit.last_checked, "d.m.Y")})
         return redirect(reverse("walk:centre", args=[slug]) + "#liste")
-    units = due_units(access.units_visible_to(request.user), centre)
+    units = due_units(selectors.visible_units(request.user), centre)
     return render(request, "units/walk.html", {
         "centre": centre, "units": units, "cutoff": due_cutoff(), "today": timezone.localdate(),
     })

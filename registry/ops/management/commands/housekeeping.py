@@ -1,19 +1,11 @@
-import datetime
 import logging
 import time
 
-from axes.models import AccessAttempt
-from django.conf import settings
-from django.core.management import call_command
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection
-from django.utils import timezone
 
 from registry import history
-from registry.imports.retention import prune
-from registry.listings.retention import prune_inquiries
-from registry.ops import throttle
-from registry.seekers.services import housekeeping as seekers_housekeeping
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +41,10 @@ class Command(BaseCommand):
             time.sleep(every * 3600)
 
     def round(self, days, keep_days):
+        """One round: each app that keeps data with a retention rule cleans up its own (its AppConfig's
+        `housekeeping(days, keep_days)` → a German summary). Asking the app registry, not importing the apps:
+        ops sits below them all (throttling, health, database), the apps know their own rules."""
         with history.context(channel="housekeeping"):  # what it deletes is recorded as its doing
-            files, archived = prune(days, keep_days)
-        call_command("prune_db_task_results", "--min-age-days", str(days), verbosity=0)
-        inquiries = prune_inquiries()
-        day_ago = timezone.now() - datetime.timedelta(days=1)
-        counters = throttle.prune() + AccessAttempt.objects.filter(attempt_time__lt=day_ago).delete()[0]
-        requests = seekers_housekeeping(settings.SITE_URL.rstrip("/"))  # idempotent: reminds once, expires once
-        return (f"{files} Upload(s) gelöscht, {archived} Import(e) archiviert, {inquiries} Anfrage(n) älter als "
-                f"{settings.INQUIRY_RETENTION_MONTHS} Monate gelöscht, {counters} alte Sperrzähler entfernt; "
-                f"Flächengesuche: {requests['deleted']} unbestätigte gelöscht, {requests['expired']} abgelaufen, "
-                f"{requests['reminded']} erinnert, {requests['anonymised']} nach "
-                f"{settings.SEEKER_RETENTION_MONTHS} Monaten anonymisiert.")
+            reports = [config.housekeeping(days=days, keep_days=keep_days) for config in apps.get_app_configs()
+                       if callable(getattr(config, "housekeeping", None))]
+        return "; ".join(report for report in reports if report) + "."

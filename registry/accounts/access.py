@@ -121,6 +121,12 @@ def can_see_private(user, municipality_id):
     return can_edit_municipality(user, municipality_id)
 
 
+def reads_timelines(user):
+    """A unit's story (statuses with notes, who changed what): the roles that read units individually in their
+    work (admin, city manager, analyst); owners and the public not. Which units: `units_visible_to`."""
+    return role_of(user) in (ADMIN, CITY_MANAGER, ANALYST)
+
+
 def can_read_municipality(user, municipality_id):
     """A unit's record in the admin: admins and analysts all, a city manager their own."""
     scope = scope_of(user)

@@ -18,7 +18,6 @@ from registry.places.models import TownCentre
 from registry.formats import format_rate
 from registry.units.categories import Category, Subcategory
 from registry.units.models import Floor
-from registry.units.timeline import TIMELINE_ROLES
 from registry.units.filters import LIST_PARAMETERS, UnitFilter, split_values
 from registry.units import selectors
 from registry.units.vacancy import STATUS_STYLE, Status, counts_as_vacant
@@ -154,7 +153,7 @@ def home(request):
                       "labels": {name: str(field.label) for name, field in form.fields.items()},
                       "addable": addable_area(request.user),
                       # the popup offers „Verlauf“; the endpoint decides per unit what it shows (units/timeline.py)
-                      "timeline": access.role_of(request.user) in TIMELINE_ROLES},
+                      "timeline": access.reads_timelines(request.user)},
     })
 
 

@@ -2,7 +2,7 @@
 checks, attribute edits (label: old → new), owner and consent events — as the map's popup and the admin's
 „Geschichte“ show it.
 
-Who sees what (the one place that decides it):
+Who sees what (the rules are the access policy's: access.reads_timelines, units_visible_to, can_see_private):
 - nobody without a role that reads units individually (public, owners): no timeline at all (the API answers
   404, as for a unit that does not exist);
 - analysts: the unit's statuses, moves, checks and edits, but nothing personal — no owner, no notes, no
@@ -28,11 +28,8 @@ from pghistory.models import Context
 
 from registry.accounts import access
 
-from .models import Occupancy
+from .models import Occupancy, Unit
 from .vacancy import Status
-
-TIMELINE_ROLES = (access.ADMIN, access.CITY_MANAGER, access.ANALYST)
-
 
 @dataclass
 class Viewer:
@@ -44,9 +41,9 @@ class Viewer:
 
 def viewer(user, unit):
     """The user's rights on this unit's timeline, or None when they may not see it (→ 404)."""
-    if access.role_of(user) not in TIMELINE_ROLES:
+    if not access.reads_timelines(user):
         return None
-    if not access.units_visible_to(user).filter(pk=unit.pk).exists():
+    if not access.units_visible_to(user, Unit.objects.filter(pk=unit.pk)).exists():
         return None
     own = access.can_edit_municipality(user, unit.municipality_id)
     return Viewer(private=access.can_see_private(user, unit.municipality_id), restore=own)

@@ -202,6 +202,9 @@ case "$MODE" in
     prepare
     log "ruff (pyproject.toml, [tool.ruff])"
     "$VENV/bin/ruff" check --quiet .
+    log "import-linter (pyproject.toml, [tool.importlinter]: Schichten der Apps, keine Importzyklen)"
+    # PYTHONPATH: this checkout's registry/, also when the venv's editable install points to another one
+    PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/lint-imports" --no-cache
     log "Testsuite"
     # A fresh test database each run: no schema or demo data left over from older code.
     exec "$VENV/bin/pytest" --create-db "$@"

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _l
 from pghistory.models import Context
 
 from registry.accounts import access
+from registry.owners.models import Owner
 
 from .models import Occupancy, Unit
 from .vacancy import Status
@@ -289,7 +290,7 @@ def entries_for(user, unit, rights=None):
                            for pair in [e.changes.get("owner_id", [None, None])] for pk in pair if pk}) \
         if rights.private else {}
     owner_ids = {e.object_id for e in events if e.model == "owners.Owner"}
-    visible_owners = set(access.owners_visible_to(user).filter(pk__in=owner_ids).values_list("pk", flat=True)) \
+    visible_owners = set(access.owners_visible_to(user, Owner.objects.filter(pk__in=owner_ids)).values_list("pk", flat=True)) \
         if owner_ids else set()
     moves = _moves(unit)
     undo_plans = _undo_plans(unit) if rights.restore else set()

@@ -73,12 +73,14 @@ class Entry:
         }
 
 
+# Day first in every language, as the list, the popup, the imports and the walk list write dates: Django's English
+# SHORT_DATE_FORMAT (12/02/2026) would read as 12 February beside the popup's 02/12/2026.
 def date_text(value):
-    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "–"
+    return formats.date_format(value, "d.m.Y") if value else "–"
 
 
 def datetime_text(value):
-    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    return formats.date_format(timezone.localtime(value), "d.m.Y H:i")
 
 
 def status_text(code):
@@ -196,7 +198,7 @@ def _unit_entry(unit, event, rights, moves, owners, undo_plans):
         if name == "location":
             continue
         if name == "owner_id":
-            lines.append({"label": _("Eigentümer"), "old": owners.get(old, "–") if old else "–",
+            lines.append({"label": _("Eigentümer"), "old": owners.get(old, _("gelöscht")) if old else "–",
                           "new": owners.get(new, _("gelöscht")) if new else "–"})
         elif name == "footprint":
             lines.append({"label": _label(Unit, name), "old": "", "new": _("geändert")})

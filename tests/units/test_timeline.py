@@ -267,3 +267,21 @@ def test_a_former_owner_now_only_in_another_town_keeps_their_new_details_private
     body = json.dumps(timeline(client, shop, manager).json(), ensure_ascii=False)
     assert "030 23125 702" not in body
     assert "030 23125 702" in json.dumps(timeline(client, shop, users["admin"]).json(), ensure_ascii=False)
+
+
+def test_deleting_the_owner_reads_as_the_owner_removed_and_keeps_no_name(client, users, shop, edited):
+    edited.delete()  # the unit's owner is set to none by the database, recorded as the unit's change
+    entries = timeline(client, shop, users["stadt-erfurt"]).json()["entries"]
+    owner_changes = [e["changes"] for e in entries if e["kind"] == "owner"]
+    assert owner_changes[0] == [{"label": "Eigentümer", "old": "gelöscht", "new": "–"}]  # not „– → –“
+    assert owner_changes[1] == [{"label": "Eigentümer", "old": "–", "new": "gelöscht"}]
+    assert "Erika Beispiel" not in json.dumps(entries, ensure_ascii=False)
+
+
+def test_the_english_timeline_writes_days_first_as_the_rest_of_the_map(client, users, shop):
+    client.force_login(users["stadt-erfurt"])
+    entries = client.get(f"/api/units/{shop.pk}/timeline/", HTTP_ACCEPT_LANGUAGE="en").json()["entries"]
+    assert entries[0]["title"] == "Status: occupied → vacant"
+    assert entries[0]["date"] == f"{days_ago(100):%d.%m.%Y}"  # not 12/02/2026 (month first) beside the popup's dates
+    recorded = timezone.localtime(Occupancy.objects.filter(unit=shop).latest("pk").recorded_at)
+    assert entries[0]["recorded"] == f"{recorded:%d.%m.%Y %H:%M}"  # not „2:34 a.m.“

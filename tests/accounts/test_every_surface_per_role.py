@@ -77,7 +77,7 @@ def timeline_units(user):
 
 def works_for_towns(user):
     """City managers and admins: the contacts export, Flächengesuche, the Begehungsliste of their towns."""
-    return access.role_of(user) in (access.ADMIN, access.CITY_MANAGER)
+    return access.manages_units(user)
 
 
 def may_edit(user, municipality_id):

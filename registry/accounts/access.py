@@ -127,6 +127,14 @@ def reads_timelines(user):
     return role_of(user) in (ADMIN, CITY_MANAGER, ANALYST)
 
 
+def timeline_reach(user):
+    """Whose stories a user may open: "all" (admins, analysts), "own" (a city manager: their municipalities'
+    units, not the other towns' published listings they also see), or None (owners, the public)."""
+    if not reads_timelines(user):
+        return None
+    return "all" if scope_of(user).reads_all_units else "own"
+
+
 def can_read_municipality(user, municipality_id):
     """A unit's record in the admin: admins and analysts all, a city manager their own."""
     scope = scope_of(user)
@@ -168,9 +176,11 @@ def units_visible_to(user, units, contacts=False):
         return units.filter(editable_q(user))
     if scope.reads_all_units:
         return units
-    if scope.edits_own:
-        return units.filter(municipality_id__in=scope.municipality_ids)
+    # Logging in never shows less than the public sees: a city manager or owner gets the published listings
+    # everywhere (in the public tier) plus their own units.
     rule = public_listing_q(listing="listing__", unit="")
+    if scope.edits_own:
+        rule |= Q(municipality_id__in=scope.municipality_ids)
     if scope.role == OWNER:
         rule |= Q(owner__user_id=scope.user_id)
     # A subquery on the unit table rather than joins in this query: the unit query stays join-free, so the

@@ -153,7 +153,7 @@ def home(request):
                       "labels": {name: str(field.label) for name, field in form.fields.items()},
                       "addable": addable_area(request.user),
                       # the popup offers „Verlauf“; the endpoint decides per unit what it shows (units/timeline.py)
-                      "timeline": access.reads_timelines(request.user)},
+                      "timeline": access.timeline_reach(request.user)},
     })
 
 

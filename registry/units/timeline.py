@@ -2,7 +2,7 @@
 checks, attribute edits (label: old → new), owner and consent events — as the map's popup and the admin's
 „Geschichte“ show it.
 
-Who sees what (the rules are the access policy's: access.reads_timelines, units_visible_to, can_see_private):
+Who sees what (the rules are the access policy's: access.reads_timelines, can_read_municipality, can_see_private):
 - nobody without a role that reads units individually (public, owners): no timeline at all (the API answers
   404, as for a unit that does not exist);
 - analysts: the unit's statuses, moves, checks and edits, but nothing personal — no owner, no notes, no
@@ -44,7 +44,9 @@ def viewer(user, unit):
     """The user's rights on this unit's timeline, or None when they may not see it (→ 404)."""
     if not access.reads_timelines(user):
         return None
-    if not access.units_visible_to(user, Unit.objects.filter(pk=unit.pk)).exists():
+    # Not every unit a user may see: a city manager sees other towns' published listings, but their story
+    # (statuses, who recorded them) is the other town's business; analysts and admins read all.
+    if not access.can_read_municipality(user, unit.municipality_id):
         return None
     own = access.can_edit_municipality(user, unit.municipality_id)
     return Viewer(private=access.can_see_private(user, unit.municipality_id), restore=own)
@@ -187,8 +189,6 @@ def _event_number(event):
 
 
 def _unit_entry(unit, event, rights, moves, owners, undo_plans):
-    from .models import Unit
-
     number = _event_number(event)
     changes = {name: pair for name, pair in event.changes.items() if name not in DERIVED}
     if not changes:

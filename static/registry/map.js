@@ -258,7 +258,10 @@
       field(list, gettext("zuletzt geprüft"), p.last_checked ? localDate(p.last_checked) : gettext("nie"));
       box.appendChild(list);
       if (p.listing_url) box.appendChild(el("a", gettext("Zum Angebot"), {href: p.listing_url}));
-      if (state.timeline) box.appendChild(timelineToggle(feature, box));
+      // "own": a city manager opens the stories of their own units only (editable), not other towns' listings
+      if (state.timeline === "all" || (state.timeline === "own" && p.editable)) {
+        box.appendChild(timelineToggle(feature, box));
+      }
       if (p.editable) {
         box.appendChild(statusForm(feature));
         if (window.registryEditUnit) {

@@ -18,10 +18,22 @@ def test_roles_of_the_demo_accounts(users):
     assert access.role_of(AnonymousUser()) == access.PUBLIC
 
 
-def test_a_city_manager_sees_only_the_units_of_their_municipality(users):
+def test_a_city_manager_sees_all_units_of_their_municipality_and_elsewhere_what_the_public_sees(users):
     visible = access.units_visible_to(users["stadt-erfurt"], Unit.objects.all())
-    assert set(visible.values_list("municipality__ags", flat=True).distinct()) == {"16051000"}
-    assert visible.count() == Unit.objects.filter(municipality__ags="16051000").count()
+    erfurt = Unit.objects.filter(municipality__ags="16051000")
+    public = access.units_visible_to(AnonymousUser(), Unit.objects.all())
+    assert visible.filter(municipality__ags="16051000").count() == erfurt.count()
+    elsewhere = visible.exclude(municipality__ags="16051000")
+    assert set(elsewhere) == set(public.exclude(municipality__ags="16051000"))
+    assert elsewhere.exists()  # logging in never shows less than the public sees
+
+
+def test_a_city_manager_reads_the_stories_of_their_own_units_only(users):
+    manager = users["stadt-erfurt"]
+    assert access.timeline_reach(manager) == "own"
+    assert access.timeline_reach(users["analyst"]) == "all"
+    assert access.timeline_reach(users["eigentuemer"]) is None
+    assert access.timeline_reach(AnonymousUser()) is None
 
 
 def test_analysts_and_admins_see_every_unit(users):
@@ -68,7 +80,7 @@ def test_the_policy_imports_no_model_of_another_app():
     assert not {name for name in imported if name.startswith("registry.")}
 
 
-def test_a_city_manager_without_municipalities_edits_and_sees_nothing(users, django_user_model):
+def test_a_city_manager_without_municipalities_edits_nothing_and_sees_what_the_public_sees(users, django_user_model):
     from django.contrib.auth.models import Group
 
     from registry.accounts.models import Role
@@ -77,6 +89,7 @@ def test_a_city_manager_without_municipalities_edits_and_sees_nothing(users, dja
     lone.groups.add(Group.objects.get(name=Role.CITY_MANAGER))
     assert access.editable_municipality_ids(lone) == frozenset()
     assert not access.can_add_units(lone)
-    assert not access.units_visible_to(lone, Unit.objects.all()).exists()
+    public = access.units_visible_to(AnonymousUser(), Unit.objects.all())
+    assert set(access.units_visible_to(lone, Unit.objects.all())) == set(public)
     assert access.editable_sql(lone) == ("false", [])
     assert access.editable_sql(users["admin"]) == ("true", [])

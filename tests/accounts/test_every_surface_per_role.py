@@ -72,7 +72,10 @@ def visible_owners(user):
 
 def timeline_units(user):
     """Whose story (statuses, notes, who) a role may open: the roles that read units individually, their units."""
-    return visible_units(user) if access.reads_timelines(user) else Unit.objects.none()
+    reach = access.timeline_reach(user)
+    if reach == "own":
+        return visible_units(user).filter(access.editable_q(user))
+    return visible_units(user) if reach == "all" else Unit.objects.none()
 
 
 def works_for_towns(user):
@@ -456,13 +459,17 @@ def contacts(user, scope):
 
 
 def in_admin(user, scope):
-    return individual(user, scope) if uses_admin(user) else None
+    """The admin lists what a user may change (access.editable_by), not every unit they may see."""
+    if not uses_admin(user):
+        return None
+    return set(access.editable_by(user, visible_units(user)).filter(scope.units).values_list("id", flat=True))
 
 
 def listed_in_admin(user, scope):
     if not uses_admin(user):
         return None
-    return set(Listing.objects.filter(unit__in=visible_units(user)).values_list("unit_id", flat=True))
+    units = access.editable_by(user, visible_units(user))
+    return set(Listing.objects.filter(unit__in=units).values_list("unit_id", flat=True))
 
 
 def timeline(reader, scope):
@@ -503,7 +510,7 @@ def timeline_of_sample(user, scope):
 
 
 def history_in_admin(user, scope):
-    return one_of_sample(user, scope) if uses_admin(user) else None
+    return sample_units() & in_admin(user, scope) if uses_admin(user) else None
 
 
 def owners_in_admin(user, scope):

@@ -75,6 +75,18 @@ def test_anonymous_owners_and_another_towns_manager_get_no_timeline(client, user
     assert "Anger" not in response.content.decode()
 
 
+def test_another_towns_manager_sees_a_published_listing_but_not_its_story(client, users, shop):
+    from registry.listings.models import Listing
+
+    owner = Owner.objects.create(name="Gabi Lehmann", consent=Owner.Consent.CONSENTED, consent_date=TODAY)
+    Unit.objects.filter(pk=shop.pk).update(owner=owner)
+    Listing.objects.create(unit=shop, slug="laden-am-anger-70", title="Laden am Anger", published=True)
+    jena = users["stadt-jena"]
+    client.force_login(jena)
+    assert client.get(f"/api/units/{shop.pk}/").status_code == 200  # the public listing: seen as the public sees it
+    assert timeline(client, shop).status_code == 404
+
+
 def test_undo_of_the_newest_status_change_restores_the_old_status(client, users, shop):
     manager = users["stadt-erfurt"]
     shop = services.change_status(manager, shop.pk, shop.version, Status.OCCUPIED, days_ago(5),

@@ -55,18 +55,28 @@ def track(*, indexes=(), attrs=None, triggers=()):
     )
 
 
-def scrubbed_on_delete(table, fields):
+def scrubbed_on_delete(table, fields, admin_log=None):
     """A trigger for an event table: when the tracked record is deleted, its personal `fields` are emptied
     in the delete event and in all its earlier events. In the database, so every way of deleting (admin,
-    retention, an import's undo, SQL) forgets them alike."""
+    retention, an import's undo, SQL) forgets them alike.
+
+    `admin_log` ("app_label", "model"): the record's name in Django's admin log (the admin's „Neueste
+    Aktionen“ and its object history show `object_repr`, e.g. an owner's name) is replaced by „gelöscht“ too.
+    The admin writes its deletion entry before it deletes, so that entry is covered as well."""
     import pgtrigger
 
     blank = ", ".join(f"{field} = ''" for field in fields)
+    log = ""
+    if admin_log:
+        app_label, model = admin_log
+        log = ("UPDATE django_admin_log SET object_repr = 'gelöscht' WHERE object_id = NEW.pgh_obj_id::text "
+               "AND content_type_id = (SELECT id FROM django_content_type "
+               f"WHERE app_label = '{app_label}' AND model = '{model}'); ")
     return pgtrigger.Trigger(
         name="scrub_on_delete", when=pgtrigger.Before, operation=pgtrigger.Insert, level=pgtrigger.Row,
         condition=pgtrigger.Q(new__pgh_label="delete"),
         func=("".join(f"NEW.{field} := ''; " for field in fields)
-              + f"UPDATE {table} SET {blank} WHERE pgh_obj_id = NEW.pgh_obj_id; RETURN NEW;"),
+              + f"UPDATE {table} SET {blank} WHERE pgh_obj_id = NEW.pgh_obj_id; " + log + "RETURN NEW;"),
     )
 
 

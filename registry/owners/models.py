@@ -12,7 +12,8 @@ from registry import history
 PERSONAL_FIELDS = ("name", "organisation", "phone", "email", "postal_address", "consent_evidence")
 
 
-@history.track(triggers=[history.scrubbed_on_delete("owners_ownerevent", PERSONAL_FIELDS)])
+@history.track(triggers=[history.scrubbed_on_delete("owners_ownerevent", PERSONAL_FIELDS,
+                                                     admin_log=("owners", "owner"))])
 class Owner(models.Model):
     class Type(models.TextChoices):
         PRIVATE = "private", _("Privatperson")

@@ -61,6 +61,20 @@ def test_deleting_an_owner_scrubs_name_and_contacts_from_all_its_events(admin_cl
         unit_ids)
 
 
+def test_a_deleted_owners_name_leaves_the_admins_recent_actions_too(admin_client):
+    from django.contrib.admin.models import LogEntry
+
+    owner = Owner.objects.create(name="Gabi Lehmann", owner_type=Owner.Type.PRIVATE)
+    name, url = str(owner), f"/admin/owners/owner/{owner.pk}/change/"
+    assert name == "Gabi Lehmann"
+    admin_client.post(url, {**admin_form(admin_client, url), "phone": "030 23125 999"}, follow=True)
+    assert LogEntry.objects.filter(object_id=str(owner.pk), object_repr=name).exists()  # the edit is logged by name
+    admin_client.post(f"/admin/owners/owner/{owner.pk}/delete/", {"post": "yes"}, follow=True)  # its one message
+    entries = LogEntry.objects.filter(object_id=str(owner.pk), content_type__model="owner")
+    assert entries.count() == 2 and set(entries.values_list("object_repr", flat=True)) == {"gelöscht"}
+    assert name not in admin_client.get("/admin/").content.decode()  # „Neueste Aktionen“
+
+
 def test_a_deleted_owner_in_an_import_undo_is_scrubbed_too():
     """The database does it, whoever deletes: here plain SQL, as the import's undo and retention do."""
     from django.db import connection

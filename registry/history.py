@@ -14,7 +14,8 @@ Each event points to a `pghistory.Context` row whose metadata says who and how:
 `import_batch` (and `undo`: true for taking it back), for token requests `token` (id).
 Web requests get it from HistoryMiddleware; the import job (a background worker, no
 request) sets it itself (imports.engine), `manage.py housekeeping` records as channel
-"housekeeping". Writes outside these (load_demo, a shell) have no context (pgh_context NULL).
+"housekeeping", `manage.py load_demo` as channel "demo". Writes outside these (a shell, a migration) have no
+context (pgh_context NULL).
 
 Private: events keep owners' contacts and internal notes, and the context who edited
 what. They are read only through units.history for those allowed to see the unit's

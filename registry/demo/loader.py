@@ -11,6 +11,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 from django.utils import timezone
 
+from registry import history
 from registry.listings.models import Listing
 from registry.owners.models import Owner
 from registry.places.models import Municipality, TownCentre, german_slug
@@ -88,7 +89,8 @@ def _unit(rng, town, street, number, point, category, subcategory, vacant_now, t
     )
 
 
-def load_units(rng, centres, today):
+def plan_units(rng, centres, today):
+    """The units (not yet saved), each with its current status, and their occupancy histories."""
     units, plans = [], []
     for town, _centre, polygon in centres:
         axes = shapes.street_axes(rng, polygon, min(len(town.streets), max(4, town.unit_count // 22)))
@@ -111,51 +113,42 @@ def load_units(rng, centres, today):
                 plans.append(histories.history(rng, today, vacant_now, category))
     for unit, plan in zip(units, plans, strict=True):
         unit.status = plan[-1][0]
-    Unit.objects.bulk_create(units, batch_size=2000)
-    Occupancy.objects.bulk_create(
-        [
-            Occupancy(unit=unit, status=status, category=category, valid_from=start, valid_to=end)
-            for unit, plan in zip(units, plans, strict=True)
-            for status, category, start, end in plan
-        ],
-        batch_size=5000,
-    )
-    return units
+    return units, plans
 
 
-def load_owners(rng, centres, units):
-    owners, assignments = [], []
+def plan_owners(rng, centres, units):
+    """Owners (not yet saved) for 80 % of the units, set on each unit: a unit is written with its owner, in one
+    INSERT, so its history starts with the owner it has (two writes would leave an „Eigentümer geändert: – → …“
+    on every demo unit's timeline, dated the day the demo was loaded, with „Rückgängig“)."""
+    owners = []
     by_town = {town.municipality: town for town, _, _ in centres}
     for unit in units:
         if rng.random() < 0.8:
             if owners and rng.random() < 0.25:  # some own several units
-                assignments.append((unit, owners[-1]))
+                unit.owner = owners[-1]
                 continue
             town = by_town[unit.town]
             owners.append(people.fake_owner(rng, len(owners) + 1, town.municipality, town.postcode))
-            assignments.append((unit, owners[-1]))
-    Owner.objects.bulk_create(owners)
-    for unit, owner in assignments:
-        unit.owner = owner
-    Unit.objects.bulk_update([unit for unit, _ in assignments], ["owner"], batch_size=2000)
+            unit.owner = owners[-1]
+    return owners
 
 
-def load_listings(rng, units, today):
+def plan_listings(rng, units, today):
+    """Listings (not yet saved) for vacant ground-floor units with an owner, whose owner consents: the consent is
+    part of the owner's record as written, not a later change."""
     listings = []
     by_town = {}
     for unit in units:
-        if unit.status == Status.VACANT and unit.owner_id and unit.floor == Floor.GROUND:
+        if unit.status == Status.VACANT and unit.owner is not None and unit.floor == Floor.GROUND:
             by_town.setdefault(unit.town, []).append(unit)
-    for town, candidates in sorted(by_town.items()):
+    for _town, candidates in sorted(by_town.items()):
         big = len(candidates) > 25
         for unit in rng.sample(candidates, min(len(candidates), LISTINGS_PER_TOWN + 2 * big)):
             owner = unit.owner
             owner.consent = Owner.Consent.CONSENTED
             owner.consent_date = today - datetime.timedelta(days=rng.randint(5, 300))
-            owner.save(update_fields=["consent", "consent_date"])
             listings.append(Listing(
                 unit=unit,
-                slug=german_slug(f"{town}-{unit.street}-{unit.house_number}-{unit.pk}"),
                 title=f"Ladenlokal, {round(unit.floor_area)} m², {unit.street} {unit.house_number}",
                 description=(
                     f"Ebenerdiges Ladenlokal in der {unit.street} mit {round(unit.frontage)} m "
@@ -166,8 +159,26 @@ def load_listings(rng, units, today):
                 published=True,
                 published_at=timezone.now() - datetime.timedelta(days=rng.randint(1, 200)),
             ))
-    Listing.objects.bulk_create(listings)
     return listings
+
+
+def save(units, plans, owners, listings):
+    """Everything in one INSERT per table, each record complete: owners, then units with their owners, their
+    occupancy histories, the listings."""
+    Owner.objects.bulk_create(owners)
+    Unit.objects.bulk_create(units, batch_size=2000)  # owner_id from the saved owners
+    Occupancy.objects.bulk_create(
+        [
+            Occupancy(unit=unit, status=status, category=category, valid_from=start, valid_to=end)
+            for unit, plan in zip(units, plans, strict=True)
+            for status, category, start, end in plan
+        ],
+        batch_size=5000,
+    )
+    for listing in listings:  # the slug names the unit's number, known once it is saved
+        unit = listing.unit
+        listing.slug = german_slug(f"{unit.town}-{unit.street}-{unit.house_number}-{unit.pk}")
+    Listing.objects.bulk_create(listings)
 
 
 @transaction.atomic
@@ -175,16 +186,16 @@ def load_demo():
     rng = random.Random(SEED)
     today = timezone.localdate()
     import_municipalities(GEODATA / "thueringen_gemeinden_2016.geojson")
-    remove_demo_data()
-    centres = load_centres(rng)
-    units = load_units(rng, centres, today)
-    load_owners(rng, centres, units)
-    listings = load_listings(rng, units, today)
-    accounts = people.demo_accounts()
-    # The demo owner account manages the owner of the first Weimar listing.
-    weimar = next(listing for listing in listings if listing.unit.town == "Weimar")
-    Owner.objects.filter(user=accounts["eigentuemer"]).update(user=None)
-    weimar.unit.owner.user = accounts["eigentuemer"]
-    weimar.unit.owner.save(update_fields=["user"])
-    demand = requests.load_requests(accounts["admin"], today)
+    with history.context(channel="demo"):  # the timeline says „über Demodaten“
+        remove_demo_data()
+        centres = load_centres(rng)
+        units, plans = plan_units(rng, centres, today)
+        owners = plan_owners(rng, centres, units)
+        listings = plan_listings(rng, units, today)
+        accounts = people.demo_accounts()
+        # The demo owner account manages the owner of the first Weimar listing.
+        Owner.objects.filter(user=accounts["eigentuemer"]).update(user=None)
+        next(listing for listing in listings if listing.unit.town == "Weimar").unit.owner.user = accounts["eigentuemer"]
+        save(units, plans, owners, listings)
+        demand = requests.load_requests(accounts["admin"], today)
     return {"centres": len(centres), "units": len(units), "listings": len(listings), **demand}

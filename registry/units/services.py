@@ -196,7 +196,16 @@ def edit_undo_values(unit, event, previous):
     """What undoing the recorded edit `event` (a units.UnitEvent, with `previous` the event before it) writes:
     {field: old value} for each editable field it changed. Refused (German, naming the field) when a field has
     been changed again since — the undo would silently throw away the later change — or when the old owner no
-    longer exists. The timeline asks this too, to offer „Rückgängig“ only where it will work."""
+    longer exists. The timeline asks this too, to offer „Rückgängig“ only where it will work.
+
+    Not what was written with the unit's creation (in the history context of its insert: a loader or import that
+    writes a new unit in two steps): the values a unit was created with are no wrong edit, and „undoing“ them
+    would only empty fields (remove the owner). A later change, also one from nothing („– → Erika Beispiel“),
+    is an edit like any other."""
+    if event.pgh_context_id is not None and UnitEvent.objects.filter(
+            pgh_obj_id=event.pgh_obj_id, pgh_label="insert", pgh_context_id=event.pgh_context_id).exists():
+        raise ValidationError(_("Angaben, mit denen die Einheit angelegt wurde, lassen sich nicht rückgängig "
+                                "machen."))
     changes = {}
     for name in EDITABLE_FIELDS:
         model_field = Unit._meta.get_field(name)

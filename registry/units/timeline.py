@@ -115,10 +115,58 @@ def _status_entries(unit, rights):
     return entries
 
 
+@dataclass(frozen=True)
+class _Interval:
+    id: int
+    status: str
+    valid_from: datetime.date
+
+
+def _taken_back_entries(unit, rights, events):
+    """Status intervals that were deleted — an import's undo deletes the intervals its status changes opened (and
+    reopens the ones they closed) — each as two entries: the change as it was made („… (zurückgenommen)“, with
+    its channel, who and note) and its reversal, dated when it was taken back. Neither can be undone: the change
+    is gone already, and the reversal is undone by making the change again. Returns {interval id: the change's
+    entry} (its insert event gives it who and how, as for the current intervals) and the reversals' entries by
+    delete event id."""
+    deleted = [e for e in events if e.model == "units.Occupancy" and e.label == "delete"]
+    if not deleted:
+        return {}, {}
+    intervals = [_Interval(pk, status, valid_from) for pk, status, valid_from
+                 in Occupancy.objects.filter(unit=unit).values_list("id", "status", "valid_from")]
+    intervals += [_Interval(e.object_id, e.data["status"], datetime.date.fromisoformat(e.data["valid_from"]))
+                  for e in deleted]
+    recorded = {e.object_id: e.at for e in events if e.model == "units.Occupancy" and e.label == "insert"}
+    changes, reversals = {}, {}
+    for event in deleted:
+        data, day = event.data, datetime.date.fromisoformat(event.data["valid_from"])
+        # the status it replaced: the newest recorded before it that had begun by its day
+        previous = max((i for i in intervals if i.id < event.object_id and i.valid_from <= day),
+                       key=lambda i: (i.valid_from, i.id), default=None)
+        change = (_("Status: %(old)s → %(new)s") % {"old": status_text(previous.status),
+                                                    "new": status_text(data["status"])}) if previous else \
+            _("Erfasst: %(status)s") % {"status": status_text(data["status"])}
+        number = _event_number(event)
+        entry = Entry(key=f"taken-back-{event.object_id}", kind="status", day=day,
+                      at=recorded.get(event.object_id, event.at),
+                      order=event.object_id, title=_("%(change)s (zurückgenommen)") % {"change": change})
+        if data.get("category"):
+            entry.changes.append({"label": _("Nutzung"), "old": "",
+                                  "new": str(dict(Occupancy._meta.get_field("category").flatchoices)
+                                             .get(data["category"], data["category"]))})
+        if rights.private:
+            entry.note = data.get("note") or ""
+        changes[event.object_id] = entry
+        reversals[event.id] = Entry(key=f"reversal-{number}", kind="restore", day=timezone.localdate(event.at),
+                                    at=event.at, order=number,
+                                    title=_("Zurückgenommen – %(change)s") % {"change": change})
+    return changes, reversals
+
+
 # Channels (registry.history.CHANNELS) as people call them.
 CHANNELS = {"map": _l("Karte"), "admin": _l("Verwaltung"), "walk": _l("Begehungsliste"),
             "owner": _l("Eigentümerbereich"), "account": _l("Konto"), "seekers": _l("Flächengesuche"),
-            "web": _l("Web"), "api": _l("API")}
+            "web": _l("Web"), "api": _l("API"), "demo": _l("Demodaten")}
 # Written by triggers along with another change (status, location) and shown with it, or not a person's edit.
 DERIVED = frozenset({"status", "vacant_since", "municipality_id", "centre_id", "id", "unit_id", "listing_id",
                      "consent_recorded_by_id", "consent_recorded_at", "recorded_at", "recorded_by_id", "user_id"})
@@ -188,7 +236,7 @@ def _event_number(event):
     return int(event.id.rpartition(":")[2])
 
 
-def _unit_entry(unit, event, rights, moves, owners, undo_plans):
+def _unit_entry(unit, event, rights, moves, owners, undo_plans, creation):
     number = _event_number(event)
     changes = {name: pair for name, pair in event.changes.items() if name not in DERIVED}
     if not changes:
@@ -214,6 +262,9 @@ def _unit_entry(unit, event, rights, moves, owners, undo_plans):
         kind, title = "owner", _("Eigentümer geändert")
     else:
         kind, title = "edit", _("Angaben geändert")
+    if creation is not None and event.context_id == creation:
+        # written with the unit's creation (services.edit_undo_values): part of it, not an edit to undo
+        kind, title = "created", _("Angelegt")
     day = timezone.localdate(event.at)
     if kind == "check" and changes["last_checked"][1]:
         day = datetime.date.fromisoformat(changes["last_checked"][1])
@@ -296,19 +347,27 @@ def entries_for(user, unit, rights=None):
         if owner_ids else set()
     moves = _moves(unit)
     undo_plans = _undo_plans(unit) if rights.restore else set()
+    creation = next((e.context_id for e in events if e.model == "units.Unit" and e.label == "insert"), None)
 
     entries = _status_entries(unit, rights)
     by_interval = {int(e.key.partition("-")[2]): e for e in entries}
+    taken_back, reversals = _taken_back_entries(unit, rights, events)
+    by_interval.update(taken_back)
+    entries += taken_back.values()
     for event in events:
         metadata = contexts.get(event.context_id) or {}
         entry = None
         if event.model == "units.Occupancy":
-            # the interval's own entry gets who/how from its insert event
-            entry = by_interval.get(event.object_id) if event.label == "insert" else None
+            # the interval's own entry gets who/how from its insert event, a taken-back one's reversal from its
+            # delete event
+            entry = by_interval.get(event.object_id) if event.label == "insert" else reversals.get(event.id)
             if entry is None:
                 continue
+            if event.label == "delete":
+                entries.append(entry)
         elif event.model == "units.Unit":
-            entry = event.label == "update" and _unit_entry(unit, event, rights, moves, owners, undo_plans)
+            entry = event.label == "update" and _unit_entry(unit, event, rights, moves, owners, undo_plans,
+                                                            creation)
         elif event.model == "owners.Owner":
             # an owner's own record only while the user may see that owner: a former owner of this unit who now
             # owns only another town's units keeps their new phone number to themselves

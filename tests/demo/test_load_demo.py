@@ -5,7 +5,7 @@ import math
 import pytest
 import shapely
 from django.core.management import call_command
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from registry.demo.towns import towns
 from registry.listings.models import Listing
@@ -83,3 +83,27 @@ def test_load_demo_twice_gives_the_same_register():
 
 def test_town_list_matches_the_shipped_centres():
     assert {t.name for t in towns()} == set(TownCentre.objects.values_list("name", flat=True))
+
+
+def test_demo_units_are_written_with_their_owners_so_their_timelines_show_no_owner_change(client, users):
+    """Each demo unit is written with its owner (and each owner with its consent) in one go: no „Eigentümer
+    geändert: – → …“ dated the load day with „Rückgängig“ on thousands of timelines."""
+    from registry.owners.models import OwnerEvent
+    from registry.units.models import UnitEvent
+
+    call_command("load_demo", verbosity=0)
+    demo = Unit.objects.filter(external_id__startswith="demo-")
+    assert demo.filter(owner__isnull=False).count() > 0.7 * demo.count()
+    inserted = UnitEvent.objects.filter(pgh_obj__in=demo, pgh_label="insert")
+    assert inserted.count() == demo.count()
+    assert not inserted.exclude(owner=F("pgh_obj__owner")).exclude(owner__isnull=True, pgh_obj__owner__isnull=True) \
+        .exists()  # each unit recorded with the owner it has
+    owners = Owner.objects.filter(units__in=demo)
+    assert not OwnerEvent.objects.filter(pgh_obj__in=owners, pgh_label="update").exists()
+    assert Owner.objects.filter(units__in=demo, consent="consented").exists()
+    assert Owner.objects.get(user=users["eigentuemer"]).units.filter(listing__isnull=False).exists()
+    unit = Listing.objects.filter(unit__municipality__ags="16051000").first().unit  # vacant, with owner and listing
+    client.force_login(users["stadt-erfurt"])
+    entries = client.get(f"/api/units/{unit.pk}/timeline/").json()["entries"]
+    assert [e for e in entries if e["kind"] in ("owner", "consent", "edit")] == []
+    assert [e["kind"] for e in entries if e["restorable"]] in ([], ["status"])  # only the newest status, as ever

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from registry.owners.models import Owner
+from registry.places.models import Municipality
 
 from registry.units import services
 from registry.units.models import Occupancy, Unit
@@ -297,3 +298,43 @@ def test_the_english_timeline_writes_days_first_as_the_rest_of_the_map(client, u
     assert entries[0]["date"] == f"{days_ago(100):%d.%m.%Y}"  # not 12/02/2026 (month first) beside the popup's dates
     recorded = timezone.localtime(Occupancy.objects.filter(unit=shop).latest("pk").recorded_at)
     assert entries[0]["recorded"] == f"{recorded:%d.%m.%Y %H:%M}"  # not „2:34 a.m.“
+
+
+# --- what a unit was created with is no wrong edit ------------------------------------------------------------------
+
+def test_values_written_with_the_units_creation_are_shown_as_such_and_offer_no_undo(client, users, erfurt_market):
+    """A loader or import that writes a new unit in two steps (the owner after the unit, in one go): the timeline
+    shows the owner as part of the creation, and nobody can „undo“ it into a unit without owner."""
+    from registry import history
+
+    manager = users["stadt-erfurt"]
+    owner = Owner.objects.create(name="Erika Beispiel", municipality=Municipality.objects.get(ags=ERFURT))
+    with history.context(channel="demo"):
+        unit = services.create_unit(manager, street="Anger", house_number="71", location=erfurt_market)
+        unit = services.update_unit(manager, unit.pk, unit.version, owner=owner)
+    entries = timeline(client, unit, manager).json()["entries"]
+    created = next(e for e in entries if e["changes"] == [{"label": "Eigentümer", "old": "–", "new": "Erika Beispiel"}])
+    assert (created["kind"], created["title"], created["channel"], created["restorable"]) == (
+        "created", "Angelegt", "Demodaten", False)
+    assert not any(e["restorable"] for e in entries)
+    response = post(client, f"/api/units/{unit.pk}/restore/", {"version": unit.version, "entry": created["key"]})
+    assert response.status_code == 400
+    assert "Angaben, mit denen die Einheit angelegt wurde" in json.dumps(response.json(), ensure_ascii=False)
+    assert Unit.objects.get(pk=unit.pk).owner == owner
+
+
+def test_an_owner_set_later_from_nothing_is_an_edit_that_can_be_undone(client, users, erfurt_market):
+    from registry import history
+
+    manager = users["stadt-erfurt"]
+    owner = Owner.objects.create(name="Falsch Zugeordnet", municipality=Municipality.objects.get(ags=ERFURT))
+    with history.context(channel="map", user=manager.pk):
+        unit = services.create_unit(manager, street="Anger", house_number="72", location=erfurt_market)
+    with history.context(channel="admin", user=manager.pk):  # another request
+        unit = services.update_unit(manager, unit.pk, unit.version, owner=owner)
+    entry = timeline(client, unit, manager).json()["entries"][0]
+    assert (entry["kind"], entry["channel"], entry["restorable"]) == ("owner", "Verwaltung", True)
+    assert entry["changes"] == [{"label": "Eigentümer", "old": "–", "new": "Falsch Zugeordnet"}]
+    assert post(client, f"/api/units/{unit.pk}/restore/", {"version": unit.version, "entry": entry["key"]}) \
+        .status_code == 200
+    assert Unit.objects.get(pk=unit.pk).owner is None and Owner.objects.filter(pk=owner.pk).exists()

@@ -562,16 +562,44 @@
 
     // A popup's auto-pan moves the map: keep its marker until the popup is closed.
     var popupOpen = false, missedMove = false;
+    /* The open legend floats above the popup pane (desktop). While a popup is open it must not hide any of it —
+       also when the popup grows („Verlauf“ loads its entries, then Leaflet pans to fit): the legend is folded
+       while that popup is open and comes back when it closes (unless the user tapped „Legende“ meanwhile). If even
+       the folded „Legende“ button covers the popup's lower edge, the map moves the popup up past it. */
+    var foldedForPopup = false, legendWanted = false, openPopup = null;
+    function overlap(a, b) {
+      return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    }
+    function clearOfLegend(popup) {
+      var node = popup && popup.getElement();
+      if (!legendBox || !node || !popupOpen) return;
+      var box = node.getBoundingClientRect();
+      if (legendBox.open && !legendWanted && overlap(box, legendBox.getBoundingClientRect())) {
+        legendBox.open = false;
+        foldedForPopup = true;
+      }
+      var folded = legendBox.getBoundingClientRect();
+      if (!legendBox.open && overlap(box, folded)) map.panBy([0, Math.ceil(box.bottom - folded.top) + 8]);
+    }
     map.on("popupopen", function (event) {
       popupOpen = true;
-      // The open legend floats above the popup pane (desktop): fold it away when it would hide the popup's
-      // fields and buttons; a tap on "Legende" brings it back.
-      if (!legendBox || !legendBox.open) return;
-      var a = event.popup.getElement().getBoundingClientRect(), b = legendBox.getBoundingClientRect();
-      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) legendBox.open = false;
+      openPopup = event.popup;
+      clearOfLegend(event.popup);
+      // its content changes (the timeline arrives): check again once Leaflet has laid it out and panned
+      event.popup.on("contentupdate", function () {
+        window.requestAnimationFrame(function () { clearOfLegend(event.popup); });
+      });
     });
-    map.on("popupclose", function () {
+    if (legendBox) legendBox.addEventListener("toggle", function () {
+      // opened by the user while a popup is open: theirs to close, not folded again for this popup
+      if (legendBox.open && popupOpen) { foldedForPopup = false; legendWanted = true; }
+    });
+    map.on("popupclose", function (event) {
       popupOpen = false;
+      openPopup = null;
+      legendWanted = false;
+      event.popup.off("contentupdate");
+      if (foldedForPopup && legendBox) { legendBox.open = true; foldedForPopup = false; }
       if (missedMove) { missedMove = false; moved(); }
     });
     function moved() {
@@ -579,7 +607,7 @@
       reload();
     }
     map.on("moveend", function () {
-      if (popupOpen) missedMove = true; else moved();
+      if (popupOpen) { missedMove = true; clearOfLegend(openPopup); } else moved();
     });
     moved();
 

@@ -82,13 +82,12 @@ def _listing_join(public):
 
 
 def _scope(user, public):
-    """Which units the asker may see: a city manager their municipalities, an admin everything."""
+    """Which units the asker may see: the policy's SQL predicate (access.editable_sql: a city manager their
+    municipalities, an admin everything, anyone else nothing), its one %s named for this query's dict."""
     if public:
         return "", {}
-    ids = access.editable_municipality_ids(user)
-    if ids is None:
-        return "", {}
-    return "AND u.municipality_id = ANY(%(scope)s)", {"scope": sorted(ids)}
+    predicate, params = access.editable_sql(user, "u.municipality_id")
+    return f"AND {predicate.replace('%s', '%(scope)s')}", ({"scope": params[0]} if params else {})
 
 
 def _rows(sql, params):

@@ -81,6 +81,19 @@ def test_city_manager_sees_all_vacant_units_of_their_town_seekers_only_published
     assert first.unit_id not in {m.unit_id for m in matching.units_for_request(erfurt_request, public=True)}
 
 
+def test_staff_matches_are_the_units_the_access_policy_lets_the_user_change(users, make_request):
+    """Staff matching states no scope of its own: access.editable_sql decides (an admin all, a city manager their
+    municipalities, an analyst or an owner nothing — they are no staff, whatever they may see on the map)."""
+    erfurt_request = make_request(centres=("erfurt-altstadt",), min_area=Decimal(10), max_area=Decimal(10000),
+                                  floors=[])
+    everything = {m.unit_id for m in matching.units_for_request(erfurt_request, users["admin"], limit=None)}
+    assert everything
+    assert {m.unit_id for m in matching.units_for_request(erfurt_request, users["stadt-erfurt"], limit=None)} \
+        == everything
+    for name in ("stadt-jena", "analyst", "eigentuemer"):
+        assert matching.units_for_request(erfurt_request, users[name]) == [], name
+
+
 def test_jena_never_sees_erfurt_requests_or_erfurt_units(client, users, make_request):
     erfurt_request = make_request(centres=("erfurt-altstadt",), min_area=Decimal(10), max_area=Decimal(10000),
                                   floors=[], name="Erika Erfurterin")

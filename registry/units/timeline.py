@@ -166,7 +166,8 @@ def _taken_back_entries(unit, rights, events):
 # Channels (registry.history.CHANNELS) as people call them.
 CHANNELS = {"map": _l("Karte"), "admin": _l("Verwaltung"), "walk": _l("Begehungsliste"),
             "owner": _l("Eigentümerbereich"), "account": _l("Konto"), "seekers": _l("Flächengesuche"),
-            "web": _l("Web"), "api": _l("API"), "demo": _l("Demodaten")}
+            "web": _l("Web"), "api": _l("API"), "demo": _l("Demodaten"),
+            "housekeeping": _l("Aufbewahrungsregeln")}
 # Written by triggers along with another change (status, location) and shown with it, or not a person's edit.
 DERIVED = frozenset({"status", "vacant_since", "municipality_id", "centre_id", "id", "unit_id", "listing_id",
                      "consent_recorded_by_id", "consent_recorded_at", "recorded_at", "recorded_by_id", "user_id"})

@@ -338,3 +338,11 @@ def test_an_owner_set_later_from_nothing_is_an_edit_that_can_be_undone(client, u
     assert post(client, f"/api/units/{unit.pk}/restore/", {"version": unit.version, "entry": entry["key"]}) \
         .status_code == 200
     assert Unit.objects.get(pk=unit.pk).owner is None and Owner.objects.filter(pk=owner.pk).exists()
+
+
+def test_every_channel_that_writes_has_a_name_people_read():
+    from registry import history
+    from registry.units.timeline import CHANNELS
+
+    written = {channel for _prefix, channel in history.CHANNELS} | {"web", "api", "demo", "housekeeping"}
+    assert written - {"import"} <= set(CHANNELS)  # imports are named with their number

@@ -135,6 +135,20 @@ def timeline_reach(user):
     return "all" if scope_of(user).reads_all_units else "own"
 
 
+def reads_timeline_of(user, municipality_id):
+    """May the user open the story of a unit in this municipality (the popup's „Verlauf“, the admin's
+    „Geschichte“)? What they see in it: `can_see_private`; what they may undo: `can_edit_municipality`."""
+    reach = timeline_reach(user)
+    return reach == "all" or (reach == "own" and can_edit_municipality(user, municipality_id))
+
+
+def city_managers_q(municipality_id):
+    """The user accounts that manage a municipality (who gets its inquiries): active city managers of it, not
+    administrators who happen to be in the group (role_of ranks admin first)."""
+    return Q(profile__municipalities=municipality_id, groups__name=Role.CITY_MANAGER, is_active=True,
+             is_superuser=False)
+
+
 def can_read_municipality(user, municipality_id):
     """A unit's record in the admin: admins and analysts all, a city manager their own."""
     scope = scope_of(user)

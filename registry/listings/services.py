@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry.accounts.models import Role
 from registry.owners import services as owner_services
 from registry.owners.models import Owner
 
+from registry.accounts import access
 from registry.ops import throttle
 
 from . import photos
@@ -40,9 +40,8 @@ def refuse_flood(queryset, key, limit=INQUIRIES_PER_HOUR):
 
 def recipients(listing):
     """The city managers of the listing's municipality (their account e-mails)."""
-    return sorted(set(get_user_model().objects.filter(
-        profile__municipalities=listing.unit.municipality_id, groups__name=Role.CITY_MANAGER, is_active=True,
-    ).exclude(email="").values_list("email", flat=True)))
+    return sorted(set(get_user_model().objects.filter(access.city_managers_q(listing.unit.municipality_id))
+                      .exclude(email="").values_list("email", flat=True)))
 
 
 def send_inquiry(listing, data, key):

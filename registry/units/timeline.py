@@ -2,7 +2,7 @@
 checks, attribute edits (label: old → new), owner and consent events — as the map's popup and the admin's
 „Geschichte“ show it.
 
-Who sees what (the rules are the access policy's: access.reads_timelines, can_read_municipality, can_see_private):
+Who sees what (the rules are the access policy's: access.reads_timeline_of, can_see_private):
 - nobody without a role that reads units individually (public, owners): no timeline at all (the API answers
   404, as for a unit that does not exist);
 - analysts: the unit's statuses, moves, checks and edits, but nothing personal — no owner, no notes, no
@@ -42,11 +42,7 @@ class Viewer:
 
 def viewer(user, unit):
     """The user's rights on this unit's timeline, or None when they may not see it (→ 404)."""
-    if not access.reads_timelines(user):
-        return None
-    # Not every unit a user may see: a city manager sees other towns' published listings, but their story
-    # (statuses, who recorded them) is the other town's business; analysts and admins read all.
-    if not access.can_read_municipality(user, unit.municipality_id):
+    if not access.reads_timeline_of(user, unit.municipality_id):
         return None
     own = access.can_edit_municipality(user, unit.municipality_id)
     return Viewer(private=access.can_see_private(user, unit.municipality_id), restore=own)

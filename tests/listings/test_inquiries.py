@@ -63,3 +63,21 @@ def test_sender_data_never_appears_on_public_pages(client):
         response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert b"gruenderin@example.net" not in body and "Gründerin Test".encode() not in body
+
+
+def test_inquiries_go_to_the_towns_active_city_managers_only(client, users):
+    """Who gets a seeker's personal data is the policy's (access.city_managers_q): not an administrator who is
+    also in the city-manager group, not a deactivated manager."""
+    from django.contrib.auth.models import Group
+
+    from registry.accounts.models import Profile, Role
+
+    listing = erfurt_listing()
+    managers = Group.objects.get(name=Role.CITY_MANAGER)
+    retired = users["stadt-erfurt"].__class__.objects.create_user("stadt-erfurt-alt", "alt@erfurt.example", "x",
+                                                                   is_active=False)
+    for account in (users["admin"], retired):
+        account.groups.add(managers)
+        Profile.objects.get_or_create(user=account)[0].municipalities.add(listing.unit.municipality)
+    client.post(listing.get_absolute_url(), FORM)
+    assert [message.to for message in mail.outbox] == [[users["stadt-erfurt"].email]]

@@ -147,7 +147,16 @@
       return known !== undefined && known > feature.properties.version ? known : feature.properties.version;
     }
     var legendBox = document.getElementById("legend");
-    if (legendBox && window.innerWidth < 1024) legendBox.open = false;  // tablets: the map first, legend on tap
+    // tablets (also a 1024 px one held sideways): the map first, legend on tap
+    var touchScreen = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+    if (legendBox && (window.innerWidth < 1024 || touchScreen)) legendBox.open = false;
+
+    /* Zoomed out over the state, the centres' symbols are the map (stock and vacancy rate per centre); unit
+       symbols and counts would bury them and their names. Units come from UNITS_FROM_ZOOM on — or at any zoom
+       when a filter is set, as the centres' figures do not answer a filter. */
+    var UNITS_FROM_ZOOM = 10;
+    var zoomHint = document.getElementById("zoom-hint");
+    function unitsShown() { return map.getZoom() >= UNITS_FROM_ZOOM || Boolean(state.filters); }
 
     /* ---- town centres: symbols sized by stock, coloured by vacancy rate ---- */
     var centres = JSON.parse(document.getElementById("centres-data").textContent);
@@ -161,6 +170,10 @@
     });
     var centreSymbols = L.layerGroup();
     var labels = [];
+    // Labels above every marker (unit symbols and counts never cover a centre's name); a tap goes through them.
+    map.createPane("centreLabels");
+    map.getPane("centreLabels").style.zIndex = 640;
+    map.getPane("centreLabels").style.pointerEvents = "none";
     centres.features.forEach(function (feature) {
       var p = feature.properties;
       var centre = L.geoJSON(feature).getBounds().getCenter();
@@ -177,31 +190,62 @@
       symbol.on("click", function () { map.fitBounds(L.geoJSON(feature).getBounds(), {maxZoom: 16}); });
       symbol.addTo(centreSymbols);
       var label = L.marker(centre, {
-        interactive: false, keyboard: false,
+        interactive: false, keyboard: false, pane: "centreLabels",
         icon: L.divIcon({className: "centre-label", html: el("span", p.name + " · " + p.rate_text).outerHTML,
                          iconSize: null, iconAnchor: [0, -radius - 2]}),
       });
       label.units = p.units;
+      label.radius = radius;
       label.addTo(centreSymbols);
       labels.push(label);
     });
     labels.sort(function (a, b) { return b.units - a.units; });  // bigger centres win a collision
 
-    /* Show a label only where it does not overlap a label already shown (greedy, bigger centres first). */
+    /* Show a label only where it can be read: inside the map (moved sideways rather than cut at the edge), not
+       under the map's own controls (zoom, add buttons, legend, the hint) and not over a label already shown
+       (greedy, bigger centres first). Run after every move and zoom, and when the legend opens or folds. */
+    function obstacles() {
+      var selectors = [".leaflet-control-zoom", ".map-tools:not([hidden])", "#legend", "#zoom-hint:not([hidden])",
+                       ".leaflet-control-attribution", ".leaflet-control-scale"];
+      var boxes = [];
+      selectors.forEach(function (selector) {
+        var node = mapNode.parentNode.querySelector(selector);
+        if (node) boxes.push(node.getBoundingClientRect());
+      });
+      return boxes.filter(function (box) { return box.width > 0 && box.height > 0; });
+    }
     function placeLabels() {
-      var taken = [];
+      if (!map.hasLayer(centreSymbols)) return;
+      var frame = mapNode.getBoundingClientRect();
+      var taken = obstacles(), shown = 0;
       labels.forEach(function (label) {
         var node = label.getElement();
         if (!node) return;
+        var text = node.firstChild || node;
         node.classList.remove("hidden-label");
-        var box = (node.firstChild || node).getBoundingClientRect();  // as drawn (centred by CSS transform)
-        var collides = taken.some(function (other) {
+        text.style.marginLeft = "";
+        // below its symbol; with units drawn, below the largest count symbol too (60 px), not over its number
+        text.style.marginTop = (unitsShown() ? Math.max(0, 30 - label.radius) : 0) + "px";
+        var box = text.getBoundingClientRect();  // as drawn (centred by CSS transform)
+        // moved sideways only for a centre inside the map; a centre beyond the edge keeps its label to itself
+        var point = map.latLngToContainerPoint(label.getLatLng()), size = map.getSize();
+        var inView = point.x >= 0 && point.y >= 0 && point.x <= size.x && point.y <= size.y;
+        var shift = Math.max(0, frame.left + 2 - box.left) - Math.max(0, box.right - (frame.right - 2));
+        if (shift && inView && box.width < frame.width - 4) {
+          text.style.marginLeft = shift + "px";
+          box = {left: box.left + shift, right: box.right + shift, top: box.top, bottom: box.bottom};
+        }
+        var outside = box.left < frame.left || box.right > frame.right || box.top < frame.top ||
+          box.bottom > frame.bottom;
+        var collides = outside || !inView || taken.some(function (other) {
           return box.left < other.right + 4 && box.right + 4 > other.left && box.top < other.bottom + 2 &&
             box.bottom + 2 > other.top;
         });
-        if (collides) node.classList.add("hidden-label"); else taken.push(box);
+        if (collides) { node.classList.add("hidden-label"); return; }
+        taken.push(box);
+        shown += 1;
       });
-      mapNode.dataset.labels = String(taken.length);
+      mapNode.dataset.labels = String(shown);
     }
 
     function showCentres() {
@@ -217,13 +261,20 @@
     drawRateScale();
 
     /* ---- restore or fit the view ---- */
+    // Fit beside the open legend and below the buttons: no centre (or unit) starts hidden under them.
+    function clearOfControls(margin) {
+      var frame = mapNode.getBoundingClientRect();
+      var right = legendBox && legendBox.open ? frame.right - legendBox.getBoundingClientRect().left : 0;
+      var top = tools && !tools.hidden ? tools.getBoundingClientRect().bottom - frame.top : 0;
+      return {paddingTopLeft: [margin, Math.max(margin, top + 4)], paddingBottomRight: [Math.max(margin, right + 4), margin]};
+    }
     var view = parseView(state.view);
     if (view) {
       map.setView([view.lat, view.lng], view.zoom, {animate: false});
     } else if (state.bounds) {
-      map.fitBounds(state.bounds, {padding: [30, 30], maxZoom: 17, animate: false});
+      map.fitBounds(state.bounds, L.extend(clearOfControls(30), {maxZoom: 17, animate: false}));
     } else {
-      map.fitBounds(L.geoJSON(centres).getBounds(), {padding: [10, 10], animate: false});
+      map.fitBounds(L.geoJSON(centres).getBounds(), L.extend(clearOfControls(10), {animate: false}));
     }
     showCentres();
 
@@ -237,6 +288,8 @@
       if (map.getZoom() < 11) outlines.addTo(map); else outlines.remove();
     }
     map.on("zoomend", function () { toggleOutlines(); showCentres(); });
+    map.on("moveend resize", placeLabels);
+    if (legendBox) legendBox.addEventListener("toggle", placeLabels);
     toggleOutlines();
 
     /* ---- popup ---- */
@@ -487,6 +540,17 @@
 
     function reload() {
       if (!state.valid) { mapNode.dataset.units = "0"; mapNode.dataset.kind = "invalid"; return; }
+      if (zoomHint) zoomHint.hidden = unitsShown();
+      if (!unitsShown()) {
+        if (pending) pending.abort();
+        lastWritten = null;
+        unitLayer.clearLayers();
+        markers = {};
+        mapNode.dataset.kind = "centres";
+        mapNode.dataset.units = "0";
+        placeLabels();
+        return;
+      }
       if (pending) pending.abort();
       pending = new AbortController();
       var signal = pending.signal;

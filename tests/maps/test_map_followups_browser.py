@@ -100,3 +100,54 @@ def test_an_open_legend_never_covers_a_popup_even_with_its_timeline(device, app_
     assert page.get_attribute("#legend", "open") is not None  # back as the user had it
     assert page.locator("#legend").bounding_box() == legend_before
     assert page.errors == []
+
+
+def visible_labels(page):
+    return page.eval_on_selector_all(".centre-label:not(.hidden-label) span", """spans => spans.map(s => {
+        const r = s.getBoundingClientRect(); return {x: r.left, y: r.top, width: r.width, height: r.height}; })""")
+
+
+def test_state_wide_the_centres_are_readable_and_units_come_when_zooming_in(device, app_url):
+    """Zoomed out over Thuringia the map shows the centres (symbol, name, rate) and a hint; no unit symbols or counts
+    bury them; no label is cut at the edge or hidden under the buttons or the legend. From zoom 10 the units come,
+    and the centres' names stay above them."""
+    page = device
+    log_in(page, app_url, "admin")  # the whole register: 5,470 units
+    page.goto(f"{app_url}/")
+    page.wait_for_selector("#map[data-units]")
+    settle(page)
+    shot(page, "karte-thueringen")
+    assert page.get_attribute("#map", "data-kind") == "centres"
+    assert page.locator(".unit-marker, .count-marker").count() == 0
+    assert page.is_visible("#zoom-hint")
+    assert "hineinzoomen" in page.inner_text("#zoom-hint")
+    labels = visible_labels(page)
+    assert len(labels) >= 10, labels
+    frame = page.locator("#map").bounding_box()
+    controls = [page.locator(selector).bounding_box() for selector in
+                (".leaflet-control-zoom", ".map-tools", "#legend", "#zoom-hint")]
+    for i, label in enumerate(labels):
+        assert frame["x"] <= label["x"] and label["x"] + label["width"] <= frame["x"] + frame["width"], label
+        assert frame["y"] <= label["y"] and label["y"] + label["height"] <= frame["y"] + frame["height"], label
+        assert not any(overlap(label, control) for control in controls if control), label
+        assert not any(overlap(label, other) for other in labels[i + 1:]), label
+
+    # a tap on Erfurt's symbol zooms to the centre: its units come, the hint goes
+    page.evaluate("window.registryLeafletMap.setView([50.95, 11.2], 10, {animate: false})")
+    settle(page)
+    page.wait_for_selector("#map[data-kind=municipalities]")
+    assert page.locator(".count-marker").count() > 0 and page.is_hidden("#zoom-hint")
+    panes = page.evaluate("""() => ['markerPane', 'centreLabels'].map(
+        name => Number(getComputedStyle(window.registryLeafletMap.getPane(name)).zIndex))""")
+    assert panes[1] > panes[0]  # names above unit symbols and counts
+    shot(page, "karte-zoom-10")
+    assert page.errors == []
+
+
+def test_a_filter_is_answered_on_the_map_at_any_zoom(device, app_url):
+    page = device
+    log_in(page, app_url, "analyst")
+    page.goto(f"{app_url}/?status=vacant&ansicht=8/50.9/11.1")
+    page.wait_for_selector("#map[data-units]")
+    assert page.get_attribute("#map", "data-kind") in ("units", "municipalities")  # the filter's answer
+    assert int(page.get_attribute("#map", "data-units")) > 0 and page.is_hidden("#zoom-hint")

@@ -821,18 +821,72 @@
       }
       return result;
     }
-    // The add controls only where the user may add: hidden while the view shows none of their area.
+    /* Adding only where the user may add (the server's check stays the authority): while the view shows none of
+       their municipalities, „Einheit hinzufügen“ is disabled and a note says why, with a way there; a tap outside
+       them in adding mode is answered before the dialog opens. „An meinem Standort“ stays: the place decides. */
+    var names = [];
+    if (area) area.eachLayer(function (layer) { names.push(layer.feature.properties.name); });
+    var note = document.getElementById("add-note");
+    var noteText = document.getElementById("add-note-text");
+    var goThere = document.getElementById("add-go-there");
+    var placeNames = names.join(", ");
+    function showsArea() {
+      if (!area) return true;
+      var view = map.getBounds();
+      if (!view.intersects(area.getBounds())) return false;
+      var corners = [view.getNorthWest(), view.getNorthEast(), view.getSouthEast(), view.getSouthWest()];
+      if (corners.some(inside)) return true;  // the view lies (partly) in the area
+      var found = false;
+      area.eachLayer(function (layer) {  // or the area's outline enters the view
+        var geometry = layer.feature.geometry;
+        var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+        polygons.forEach(function (rings) {
+          rings.forEach(function (ring) {
+            for (var i = 1; i < ring.length && !found; i++) {
+              if (segmentMeetsBox(ring[i - 1], ring[i], view)) found = true;
+            }
+          });
+        });
+      });
+      return found;
+    }
+    function segmentMeetsBox(a, b, view) {  // Liang–Barsky clipping of a–b against the view (lon/lat)
+      var t0 = 0, t1 = 1, dx = b[0] - a[0], dy = b[1] - a[1];
+      var checks = [[-dx, a[0] - view.getWest()], [dx, view.getEast() - a[0]],
+                    [-dy, a[1] - view.getSouth()], [dy, view.getNorth() - a[1]]];
+      for (var i = 0; i < checks.length; i++) {
+        var p = checks[i][0], q = checks[i][1];
+        if (p === 0) { if (q < 0) return false; continue; }
+        var r = q / p;
+        if (p < 0) { if (r > t1) return false; if (r > t0) t0 = r; } else { if (r < t0) return false; if (r < t1) t1 = r; }
+      }
+      return true;
+    }
     function toggleTools() {
       if (!area) return;
-      var visible = map.getBounds().intersects(area.getBounds());
-      document.querySelector(".map-tools").hidden = !visible;
+      var allowed = showsArea();
+      button.disabled = !allowed;
+      if (!allowed && button.getAttribute("aria-pressed") === "true") {
+        button.setAttribute("aria-pressed", "false");
+        document.body.classList.remove("adding");
+      }
+      if (note) note.hidden = allowed;
+    }
+    if (note && area) {
+      noteText.textContent = interpolate(gettext("Einheiten anlegen können Sie nur in Ihrer Gemeinde (%(names)s); " +
+                                                 "die Karte zeigt gerade keinen Teil davon."), {names: placeNames}, true);
+      goThere.textContent = interpolate(gettext("Zu %(names)s"), {names: placeNames}, true);
+      goThere.addEventListener("click", function () { map.fitBounds(area.getBounds(), {maxZoom: 14}); });
     }
     map.on("moveend", toggleTools);
     toggleTools();
 
     function openForm(latlng) {
       if (!inside(latlng)) {
-        message(gettext("Hier dürfen Sie keine Einheit anlegen: der Ort liegt außerhalb Ihrer Gemeinde."), "error", 8);
+        message(names.length
+          ? interpolate(gettext("Hier dürfen Sie keine Einheit anlegen: der Ort liegt außerhalb Ihrer Gemeinde " +
+                                "(%(names)s)."), {names: placeNames}, true)
+          : gettext("Hier dürfen Sie keine Einheit anlegen: der Ort liegt außerhalb Ihrer Gemeinde."), "error", 8);
         return;
       }
       location = [latlng.lng, latlng.lat];

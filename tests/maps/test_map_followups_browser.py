@@ -151,3 +151,53 @@ def test_a_filter_is_answered_on_the_map_at_any_zoom(device, app_url):
     page.wait_for_selector("#map[data-units]")
     assert page.get_attribute("#map", "data-kind") in ("units", "municipalities")  # the filter's answer
     assert int(page.get_attribute("#map", "data-units")) > 0 and page.is_hidden("#zoom-hint")
+
+
+OUTSIDE_ERFURT_IN_ITS_BOX = "14/50.89498/10.85931"  # 5 km outside Erfurt, within the rectangle around it
+
+
+def test_adding_is_offered_only_where_the_city_manager_may_add(device, app_url):
+    page = device
+    log_in(page, app_url, "stadt-erfurt")
+    page.goto(f"{app_url}/?ansicht={OUTSIDE_ERFURT_IN_ITS_BOX}")
+    page.wait_for_selector("#map[data-units]")
+    settle(page)
+    # the view shows only neighbours: disabled, and said why, with a way there
+    assert page.is_disabled("#add-unit")
+    assert page.is_visible("#add-note")
+    assert ("Einheiten anlegen können Sie nur in Ihrer Gemeinde (Erfurt)" in page.inner_text("#add-note"))
+    assert page.locator("#add-go-there").bounding_box()["height"] >= 44
+    shot(page, "karte-hinzufuegen-ausserhalb")
+    tap(page, "#add-go-there")
+    settle(page)
+    assert page.is_enabled("#add-unit") and page.is_hidden("#add-note")
+
+    # the whole state in view (Erfurt among it): a tap in eastern Thuringia is answered before any dialog opens
+    page.evaluate("window.registryLeafletMap.setView([50.85, 11.6], 8, {animate: false})")
+    settle(page)
+    assert page.is_enabled("#add-unit")
+    tap(page, "#add-unit")
+    # a free spot of the map east of Weimar (no centre symbol, button or legend there)
+    x, y = page.evaluate("""() => { const map = window.registryLeafletMap, box = map.getContainer().getBoundingClientRect();
+        for (let lat = 50.6; lat < 51.2; lat += 0.04) for (let lon = 11.5; lon < 12.3; lon += 0.04) {
+          const p = map.latLngToContainerPoint([lat, lon]), x = box.left + p.x, y = box.top + p.y;
+          const hit = document.elementFromPoint(x, y);
+          if (hit && hit.closest("#map") && !hit.closest(".leaflet-interactive, .leaflet-control, .map-tools, #legend"))
+            return [x, y];
+        } }""")
+    page.touchscreen.tap(x, y) if page.touch else page.mouse.click(x, y)
+    page.wait_for_selector("#map-message.error")
+    assert page.inner_text("#map-message") == (
+        "Hier dürfen Sie keine Einheit anlegen: der Ort liegt außerhalb Ihrer Gemeinde (Erfurt).")
+    assert page.locator("#unit-dialog[open]").count() == 0
+    assert page.get_attribute("#add-unit", "aria-pressed") == "false"
+    shot(page, "karte-hinzufuegen-gera")
+    assert page.errors == []
+
+
+def test_the_administrator_may_add_anywhere(device, app_url):
+    page = device
+    log_in(page, app_url, "admin")
+    page.goto(f"{app_url}/?ansicht={OUTSIDE_ERFURT_IN_ITS_BOX}")
+    page.wait_for_selector("#map[data-units]")
+    assert page.is_enabled("#add-unit") and page.is_hidden("#add-note")

@@ -3,11 +3,10 @@ locking, who/when. Views, the admin and the API call these functions."""
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry import history
@@ -166,7 +165,7 @@ def undo_status_change(user, unit_id, version, interval_id):
     """Undo the newest status change from the timeline: a new change back to the previous status (and use),
     dated on the day the undone status began. The undone status stays in the history as a zero-length interval
     (it lasted no day, so no statistic counts it and a vacancy spell goes on); the undo is itself a status change
-    with its own row, note, who and when — nothing is deleted or overwritten.
+    with its own row, who and when — nothing is deleted or overwritten.
 
     Same checks as every status change (own municipality, version, the date rules), and only the newest status:
     an older one is followed by later statuses that an undo would have to rewrite."""
@@ -178,11 +177,10 @@ def undo_status_change(user, unit_id, version, interval_id):
     previous = unit.intervals.exclude(pk=current.pk).order_by("-valid_from", "-valid_to", "-id").first()
     if previous is None:
         raise ValidationError(_("Der erste Status einer Einheit kann nicht rückgängig gemacht werden."))
-    with translation.override(settings.LANGUAGE_CODE):  # stored data is German, whoever clicked
-        note = _("Rückgängig gemacht: „%(status)s“ ab %(date)s") % {
-            "status": current.get_status_display(), "date": current.valid_from.strftime("%d.%m.%Y")}
+    # No note of its own: the timeline names it („Rückgängig gemacht – Status: …“, in the reader's language, from
+    # the history context), and a generated sentence stored as a note would stay German for every reader.
     with history.context(restore_of=f"status-{interval_id}"):
-        return change_status(user, unit_id, version, previous.status, current.valid_from, note=note,
+        return change_status(user, unit_id, version, previous.status, current.valid_from,
                              category=previous.category or None)
 
 
@@ -190,6 +188,24 @@ def _same(a, b):
     if hasattr(a, "equals_exact") and hasattr(b, "equals_exact"):
         return a.equals_exact(b, 1e-9)
     return a == b
+
+
+def _taken_back_import(event):
+    """Why `event` cannot be undone because an import's undo („Letzten Import zurücknehmen“) was involved, or None.
+    Its edits are taken back already — undoing one would put the import's values back behind the import's
+    back, with the batch still marked as taken back — and the take-back itself is undone by importing again, not
+    field by field: the same rule as for the status changes an import's undo deleted (timeline._taken_back_entries)."""
+    metadata = (event.pgh_context.metadata if event.pgh_context_id else None) or {}
+    batch = metadata.get("import_batch")
+    if metadata.get("channel") != "import" or not batch:
+        return None
+    if metadata.get("undo"):
+        return _("Diese Änderung hat Import Nr. %(n)s zurückgenommen; eine Rücknahme lässt sich nicht rückgängig "
+                 "machen. Bitte ändern Sie die Angaben direkt oder importieren Sie die Datei erneut.") % {"n": batch}
+    if UnitEvent.objects.filter(pgh_obj_id=event.pgh_obj_id, pgh_context__metadata__import_batch=batch,
+                                pgh_context__metadata__undo=True).exists():
+        return _("Diese Änderung aus Import Nr. %(n)s wurde mit dem Import schon zurückgenommen.") % {"n": batch}
+    return None
 
 
 def edit_undo_values(unit, event, previous):
@@ -201,7 +217,12 @@ def edit_undo_values(unit, event, previous):
     Not what was written with the unit's creation (in the history context of its insert: a loader or import that
     writes a new unit in two steps): the values a unit was created with are no wrong edit, and „undoing“ them
     would only empty fields (remove the owner). A later change, also one from nothing („– → Erika Beispiel“),
-    is an edit like any other."""
+    is an edit like any other.
+
+    Nor an import's edit once that import was taken back, nor the take-back itself (see _taken_back_import)."""
+    refused = _taken_back_import(event)
+    if refused:
+        raise ValidationError(refused)
     if event.pgh_context_id is not None and UnitEvent.objects.filter(
             pgh_obj_id=event.pgh_obj_id, pgh_label="insert", pgh_context_id=event.pgh_context_id).exists():
         raise ValidationError(_("Angaben, mit denen die Einheit angelegt wurde, lassen sich nicht rückgängig "
@@ -235,6 +256,7 @@ def undo_edit(user, unit_id, version, event_id):
     like any change, its history context marked `restore_of`, so the timeline shows it as an undo."""
     unit = _lock(user, unit_id, version)
     event, previous = (list(UnitEvent.objects.filter(pgh_obj_id=unit_id, pgh_id__lte=event_id)
+                            .select_related("pgh_context")
                             .order_by("-pgh_id")[:2]) + [None, None])[:2]
     if event is None or event.pgh_id != event_id or event.pgh_label != "update" or previous is None:
         raise ValidationError(_("Diese Änderung kann nicht rückgängig gemacht werden."))

@@ -311,7 +311,7 @@ def _undo_plans(unit):
     from . import services
     from .models import UnitEvent
 
-    events = list(UnitEvent.objects.filter(pgh_obj_id=unit.pk).order_by("pgh_id"))
+    events = list(UnitEvent.objects.filter(pgh_obj_id=unit.pk).select_related("pgh_context").order_by("pgh_id"))
     plans = set()
     for previous, event in zip(events, events[1:], strict=False):
         if event.pgh_label != "update":
@@ -345,6 +345,9 @@ def entries_for(user, unit, rights=None):
     moves = _moves(unit)
     undo_plans = _undo_plans(unit) if rights.restore else set()
     creation = next((e.context_id for e in events if e.model == "units.Unit" and e.label == "insert"), None)
+    # imports taken back since („Letzten Import zurücknehmen“): their edits and the take-back's are shown as the
+    # status changes such an undo deletes are (_taken_back_entries), and neither can be undone
+    undone_imports = {e.import_batch for e in events if e.channel == "import" and e.undo and e.import_batch}
 
     entries = _status_entries(unit, rights)
     by_interval = {int(e.key.partition("-")[2]): e for e in entries}
@@ -377,6 +380,12 @@ def entries_for(user, unit, rights=None):
         entry.channel = _channel(event, metadata)
         if rights.private and event.user_id:
             entry.actor = users.get(event.user_id, "")
+        if event.label == "update" and event.channel == "import" and event.import_batch in undone_imports:
+            if event.undo:
+                entry.kind, entry.title = "restore", _("Zurückgenommen – %(change)s") % {"change": entry.title}
+            else:
+                entry.title = _("%(change)s (zurückgenommen)") % {"change": entry.title}
+            entry.restorable = False
         if metadata.get("restore_of"):
             entry.kind = "restore"
             entry.title = _("Rückgängig gemacht – %(title)s") % {"title": entry.title}

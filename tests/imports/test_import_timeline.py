@@ -3,6 +3,7 @@ status change stays visible, marked as taken back, next to its reversal — and 
 creation, not a change of its own."""
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -72,3 +73,39 @@ def test_a_new_units_owner_comes_with_the_unit_not_as_a_change_to_undo(client, u
     entries = timeline(client, users["stadt-erfurt"], unit)
     assert [e for e in entries if e["kind"] == "owner"] == []
     assert not any(e["restorable"] for e in entries)
+
+
+def test_an_undone_imports_field_edit_is_marked_taken_back_and_neither_side_can_be_undone(client, users, tmp_path):
+    from registry.imports.models import ImportBatch
+
+    run(survey(tmp_path, GOOD))  # Marktstr. 201 with 1.250 m²
+    run(survey(tmp_path, ["Marktstr.;201;90,9;;genutzt;;Gastronomie;;;642300;5649500"], "kleiner.csv"))
+    batch = ImportBatch.objects.latest("pk")
+    unit = Unit.objects.get(street="Marktstr.", house_number="201")
+    assert unit.floor_area == Decimal("90.9")
+    manager = users["stadt-erfurt"]
+    edit = timeline(client, manager, unit)[0]
+    assert (edit["title"], edit["channel"], edit["restorable"]) == ("Angaben geändert", f"Import Nr. {batch.pk}", True)
+
+    run(survey(tmp_path, []), "--undo")
+    unit.refresh_from_db()
+    assert unit.floor_area == 1250
+    entries = timeline(client, manager, unit)
+    change = {"label": "Nutzfläche (m²)", "old": "1.250,0", "new": "90,9"}
+    assert [(e["title"], e["kind"], e["channel"], e["restorable"], e["changes"]) for e in entries[:2]] == [
+        ("Zurückgenommen – Angaben geändert", "restore", f"Rücknahme von Import Nr. {batch.pk}", False,
+         [{"label": "Nutzfläche (m²)", "old": "90,9", "new": "1.250,0"}]),
+        ("Angaben geändert (zurückgenommen)", "edit", f"Import Nr. {batch.pk}", False, [change]),
+    ]
+    assert not any(e["restorable"] for e in entries)
+
+    recorded = UnitEvent.objects.filter(pgh_obj=unit).count()
+    for entry in entries[:2]:  # the keys still name unit events: the endpoint itself refuses them
+        response = client.post(f"/api/units/{unit.pk}/restore/", json.dumps(
+            {"version": unit.version, "entry": entry["key"]}), content_type="application/json")
+        assert response.status_code == 400, response.content
+        message = " ".join(response.json()["errors"]["__all__"])
+        assert f"Import Nr. {batch.pk}" in message and "zurückgenommen" in message, message
+    after = Unit.objects.get(pk=unit.pk)
+    assert (after.floor_area, after.version) == (1250, unit.version)
+    assert UnitEvent.objects.filter(pgh_obj=unit).count() == recorded  # nothing written, nothing recorded

@@ -94,8 +94,7 @@ def test_a_city_manager_undoes_a_mistaken_status_change_from_the_timeline(page, 
     titles = page.locator(".timeline-entry strong").all_text_contents()
     assert titles[:2] == ["Rückgängig gemacht – Status: genutzt → leer", "Status: leer → genutzt"]
     assert "über Karte" in page.locator(".timeline-entry .timeline-meta").first.text_content()
-    assert page.locator(".timeline-entry .timeline-note").first.text_content() == \
-        f"Rückgängig gemacht: „genutzt“ ab {five_days_ago:%d.%m.%Y}"
+    assert page.locator(".timeline-entry").first.locator(".timeline-note").count() == 0  # the title says it
     screenshot("timeline-restored")
 
 
@@ -143,3 +142,4 @@ def test_an_analyst_reads_the_timeline_without_notes_names_or_undo(browser, page
         assert analyst.locator(".timeline-undo").count() == 0
     finally:
         context.close()
+

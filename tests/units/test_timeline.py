@@ -103,7 +103,8 @@ def test_undo_of_the_newest_status_change_restores_the_old_status(client, users,
     entries = timeline(client, shop).json()["entries"]
     assert (entries[0]["date"], entries[0]["title"], entries[0]["kind"]) == (
         f"{days_ago(5):%d.%m.%Y}", "Rückgängig gemacht – Status: genutzt → leer", "restore")
-    assert entries[0]["note"] == f"Rückgängig gemacht: „genutzt“ ab {days_ago(5):%d.%m.%Y}"
+    assert entries[0]["note"] == ""  # the title says it; a generated note would stay German for every reader
+    assert entries[1]["note"] == "versehentlich"  # the user's own note, untouched
 
 
 def test_undo_is_refused_when_stale_foreign_or_superseded_and_nothing_is_written(client, users, shop):
@@ -298,6 +299,23 @@ def test_the_english_timeline_writes_days_first_as_the_rest_of_the_map(client, u
     assert entries[0]["date"] == f"{days_ago(100):%d.%m.%Y}"  # not 12/02/2026 (month first) beside the popup's dates
     recorded = timezone.localtime(Occupancy.objects.filter(unit=shop).latest("pk").recorded_at)
     assert entries[0]["recorded"] == f"{recorded:%d.%m.%Y %H:%M}"  # not „2:34 a.m.“
+
+
+def test_an_undone_status_change_reads_in_english_without_german_interface_text(client, users, shop):
+    manager = users["stadt-erfurt"]
+    shop = services.change_status(manager, shop.pk, shop.version, Status.OCCUPIED, days_ago(5), note="versehentlich")
+    key = timeline(client, shop, manager).json()["entries"][0]["key"]
+    response = client.post(f"/api/units/{shop.pk}/restore/", json.dumps({"version": shop.version, "entry": key}),
+                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200, response.content
+    entries = client.get(f"/api/units/{shop.pk}/timeline/", HTTP_ACCEPT_LANGUAGE="en").json()["entries"]
+    assert [(e["title"], e["note"]) for e in entries[:2]] == [
+        ("Undone – Status: occupied → vacant", ""), ("Status: vacant → occupied", "versehentlich")]
+    shown = json.dumps([{k: v for k, v in e.items() if k != "note"} for e in entries] + [entries[0]["note"]],
+                       ensure_ascii=False)  # users' own notes stay as they wrote them
+    german = ["Rückgängig", "genutzt", "leer", " ab ", "Status: genutzt", "Karte", "Erfasst", "Nutzung",
+              "Einzelhandel"]
+    assert [word for word in german if word in shown] == [], shown
 
 
 # --- what a unit was created with is no wrong edit ------------------------------------------------------------------

@@ -18,8 +18,6 @@
   var lang = document.documentElement.lang || "de";
   var locale = lang.indexOf("en") === 0 ? "en-GB" : "de-DE";
   var number = new Intl.NumberFormat(locale, {maximumFractionDigits: 1});
-  var dateFormat = new Intl.DateTimeFormat(locale, {day: "2-digit", month: "2-digit", year: "numeric",
-                                                    timeZone: "UTC"});
   var berlinDay = new Intl.DateTimeFormat("en-CA", {timeZone: "Europe/Berlin", year: "numeric", month: "2-digit",
                                                     day: "2-digit"});
   var state = JSON.parse(document.getElementById("map-state").textContent);
@@ -40,7 +38,12 @@
     return node;
   }
 
-  function localDate(iso) { return iso ? dateFormat.format(new Date(iso + "T00:00:00Z")) : ""; }
+  // Day first in every language (02.12.2026), as the timeline, the list and the imports write dates
+  // (timeline.date_text): en-GB's 02/12/2026 beside them would read as two different styles, or as 12 February.
+  function localDate(iso) {
+    var parts = iso ? String(iso).slice(0, 10).split("-") : [];
+    return parts.length === 3 ? parts[2] + "." + parts[1] + "." + parts[0] : "";
+  }
   function today() { return berlinDay.format(new Date()); }  // Europe/Berlin's today, as the server's
   function rateColour(rate) {
     for (var i = 0; i < RATE_CLASSES.length; i++) if (rate < RATE_CLASSES[i].upTo) return RATE_CLASSES[i].colour;

@@ -143,3 +143,27 @@ def test_an_analyst_reads_the_timeline_without_notes_names_or_undo(browser, page
     finally:
         context.close()
 
+
+@pytest.mark.parametrize("locale, vacant_since", [("de-DE", "leer seit"), ("en-GB", "vacant since")])
+def test_the_popup_writes_its_dates_day_first_as_the_timeline_in_every_language(browser, app_url, cleanup, locale,
+                                                                                vacant_since):
+    since = datetime.date.today() - datetime.timedelta(days=30)
+    context = browser.new_context(locale=locale, timezone_id="Europe/Berlin")
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/accounts/login/")
+        page.fill("input[name=username]", "stadt-erfurt")
+        page.fill("input[name=password]", "demo")
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(f"{app_url}/")
+        page.wait_for_selector("#map[data-units]")
+        status, unit = call(page, "/api/units/", {
+            "street": TEST_STREET, "house_number": "1", "category": "retail", "status": "vacant",
+            "since": since.isoformat(), "location": [SPOT[1], SPOT[0]]})
+        assert status == 200, unit
+        open_timeline(page)
+        facts = page.inner_text(".unit-popup dl")
+        assert vacant_since in facts and f"{since:%d.%m.%Y}" in facts, facts  # not 29/05/2026 in English
+        assert f"{since:%d.%m.%Y}" in page.inner_text(".unit-popup .timeline")  # the timeline's own style
+    finally:
+        context.close()

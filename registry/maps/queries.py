@@ -7,8 +7,8 @@ data size.
 """
 
 from django.db import connection
-from django.db.models import Avg, Count, F, FloatField, Func
-from django.db.models.functions import Floor
+from django.db.models import Avg, Count, F, FloatField, Func, Window
+from django.db.models.functions import Floor, RowNumber
 
 from registry.accounts import access
 from registry.units.selectors import joins, unit_rows
@@ -108,3 +108,15 @@ def municipality_outlines(tolerance=0.002, ids=None):
             'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(boundary, %s), 5)::json)), '[]'::json))::text
           FROM places_municipality WHERE %s::bigint[] IS NULL OR id = ANY(%s::bigint[])""", [tolerance, ids, ids])
         return cursor.fetchone()[0]
+
+
+def page_of(units, order, pk, page_size):
+    """The list page (1-based) that holds unit `pk` in `units` sorted by `order`, or None when it is not among them:
+    its row number counted by PostgreSQL over the whole filtered, sorted set (a window), not by reading the rows."""
+    ranked = units.order_by().annotate(position=Window(RowNumber(), order_by=order), unit=F("pk")).values(
+        "unit", "position")
+    sql, params = ranked.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ranked.position FROM ({sql}) ranked WHERE ranked.unit = %s", [*params, pk])
+        row = cursor.fetchone()
+    return (row[0] - 1) // page_size + 1 if row else None

@@ -75,7 +75,11 @@ def view_param(request):
 def list_context(request, form, units):
     """The list beside the map: one page, sort links and page links built from the one filter query string."""
     key, descending = _sort(request)
-    page = Paginator(units.order_by(*_order(key, descending)), PAGE_SIZE).get_page(request.GET.get("seite"))
+    number = request.GET.get("seite")
+    unit = request.GET.get("einheit", "")  # a marker's unit: the page that holds its row (map.js, a marker tapped)
+    if unit.isdigit():
+        number = queries.page_of(units, _order(key, descending), int(unit), PAGE_SIZE) or number
+    page = Paginator(units.order_by(*_order(key, descending)), PAGE_SIZE).get_page(number)
     sort = f"-{key}" if descending else key
     keep = {"bbox": None, "ansicht": view_param(request) or None}
 

@@ -491,7 +491,7 @@
           autoPanPaddingTopLeft: L.point(10, (tools ? tools.offsetTop + tools.offsetHeight : 0) + 12),
           autoPanPaddingBottomRight: L.point(10, 10), maxWidth: 320,
         });
-        marker.on("click", function () { highlight(feature.id, true); });
+        marker.on("click", function () { showInList(feature.id); });
         marker.on("dragend", function () {
           var to = marker.getLatLng();
           if (!window.confirm(interpolate(gettext("Einheit %(address)s wirklich an diese Stelle verschieben?"),
@@ -598,7 +598,7 @@
     /* The list shows the filtered set, page by page, whatever part of it the map shows: opening a unit (and the
        popup's auto-pan) never changes the list under the user's finger. */
     var listRequest = null;
-    function reloadList() {
+    function reloadList(unit) {
       if (!state.valid) return Promise.resolve();
       if (listRequest) listRequest.abort();
       listRequest = new AbortController();
@@ -607,6 +607,7 @@
       query.set("seite", String(state.page));
       query.set("fragment", "list");
       query.set("ansicht", viewOf(map));
+      if (unit) query.set("einheit", String(unit));  // the server answers the page that holds this unit's row
       return fetch("/?" + query, {credentials: "same-origin", signal: listRequest.signal})
         .then(function (response) {
           if (!response.ok) throw new Error(String(response.status));
@@ -705,8 +706,33 @@
       if (item) {
         item.classList.add("selected");
         item.setAttribute("aria-current", "true");
-        if (scroll) item.scrollIntoView({block: "nearest"});
+        if (scroll && listScrollsItself()) item.scrollIntoView({block: "nearest"});
       }
+      return item;
+    }
+
+    // Desktop: the list scrolls in its own column beside the map. Tablet: it is below the map, in the page;
+    // scrolling there would move the map (and the popup just opened) out of sight.
+    function listScrollsItself() {
+      var sidebar = document.querySelector(".sidebar");
+      return Boolean(sidebar) && ["auto", "scroll"].indexOf(getComputedStyle(sidebar).overflowY) !== -1;
+    }
+
+    /* A marker tapped: its row in the list is marked — on the list page that holds it, fetched when it is on
+       another one (the server finds the page for the current filter and sort); the user is told where it is. */
+    function showInList(id) {
+      if (highlight(id, true)) return;
+      var before = state.page;
+      reloadList(id).then(function () {
+        var item = highlight(id, true);
+        if (!item || state.page === before) return;
+        history.replaceState(history.state, "", pageUrl(viewOf(map)));
+        var list = document.getElementById("unit-list");
+        var index = Array.prototype.indexOf.call(list.children, item);
+        message(interpolate(gettext("In der Liste: Nr. %(number)s auf Seite %(page)s (jetzt aufgeschlagen)."),
+                            {number: number.format(Number(list.getAttribute("start") || 1) + index),
+                             page: number.format(state.page)}, true), "info", 6);
+      });
     }
 
     function openUnit(id) {

@@ -201,3 +201,51 @@ def test_the_administrator_may_add_anywhere(device, app_url):
     page.goto(f"{app_url}/?ansicht={OUTSIDE_ERFURT_IN_ITS_BOX}")
     page.wait_for_selector("#map[data-units]")
     assert page.is_enabled("#add-unit") and page.is_hidden("#add-note")
+
+
+def test_a_marker_finds_its_row_on_another_page_of_the_list(device, app_url):
+    """Erfurt's Altstadt: 24 pages of 25 rows, sorted by address. A marker whose row is on page 7 turns the list to
+    page 7 and marks the row; the user is told where it is. Where the list is a column beside the map it scrolls to
+    the row; where it is below the map (tablet upright) the page stays where it is, with the popup in view."""
+    from registry.maps import views
+    from registry.units.models import Unit
+
+    page = device
+    log_in(page, app_url, "stadt-erfurt")
+    page.goto(f"{app_url}/?centre=erfurt-altstadt")
+    page.wait_for_selector("#map[data-units]")
+    assert page.get_attribute("#unit-list-box", "data-page") == "1"
+    ordered = list(Unit.objects.filter(centre__slug="erfurt-altstadt").order_by(*views._order("adresse", False))
+                   .values_list("pk", "street", "house_number", "location"))
+    pk, street, number, location = ordered[160]  # row 161: page 7
+    page.evaluate("([lat, lon]) => window.registryLeafletMap.setView([lat, lon], 19, {animate: false})",
+                  [location.y, location.x])
+    settle(page)
+    marker = page.locator(f'.leaflet-marker-icon[title="{street} {number}"]').first
+    marker.scroll_into_view_if_needed()
+    scrolled = page.evaluate("window.scrollY")
+    marker.tap() if page.touch else marker.click()
+    page.wait_for_selector(f'#unit-list li[data-unit="{pk}"].selected')
+    assert page.get_attribute("#unit-list-box", "data-page") == "7"
+    assert "seite=7" in page.url
+    assert page.inner_text("#map-message") == "In der Liste: Nr. 161 auf Seite 7 (jetzt aufgeschlagen)."
+    assert page.is_visible(f'.unit-popup[data-unit="{pk}"]')
+    row = page.locator(f'#unit-list li[data-unit="{pk}"]').bounding_box()
+    if page.evaluate("getComputedStyle(document.querySelector('.sidebar')).overflowY") == "auto":  # a column
+        column = page.locator(".sidebar").bounding_box()
+        assert column["y"] <= row["y"] and row["y"] + row["height"] <= column["y"] + column["height"]
+    else:
+        assert page.evaluate("window.scrollY") == scrolled  # the map and its popup stay in view
+    shot(page, "karte-marker-listenseite")
+
+    # a marker on the page shown: marked at once, no message, no other page
+    other = ordered[170]
+    page.click(".leaflet-popup-close-button") if not page.touch else page.locator(".leaflet-popup-close-button").tap()
+    page.evaluate("([lat, lon]) => window.registryLeafletMap.setView([lat, lon], 19, {animate: false})",
+                  [other[3].y, other[3].x])
+    settle(page)
+    marker = page.locator(f'.leaflet-marker-icon[title="{other[1]} {other[2]}"]').first
+    marker.tap() if page.touch else marker.click()
+    page.wait_for_selector(f'#unit-list li[data-unit="{other[0]}"].selected')
+    assert page.get_attribute("#unit-list-box", "data-page") == "7"
+    assert page.errors == []

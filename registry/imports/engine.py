@@ -100,8 +100,12 @@ def _check(table, municipality, mapping, progress):
         preview.error(1, "–", "Keine Spalte für die Straße gefunden (z. B. „Straße“ oder „Str.“).")
         return preview, None, column_of
     file_points = table.has_geometry
-    if not file_points and not ("x" in column_of and "y" in column_of):
-        preview.error(1, "–", "Weder Punktgeometrie noch Koordinatenspalten (Rechtswert/Hochwert, lon/lat).")
+    # no coordinates at all is fine for updating known units (they keep their place); a new unit without
+    # one is refused per row once matching knows it is new (staging.match). Half a pair is a slip.
+    if not file_points and ("x" in column_of) != ("y" in column_of):
+        given, missing = ("x", "y") if "x" in column_of else ("y", "x")
+        preview.error(1, column_of[given], f"Koordinatenspalte ohne Gegenstück: bitte auch eine Spalte "
+                                           f"„{values.LABELS[missing]}“ zuordnen.")
         return preview, None, column_of
     fields = list(column_of)
     preview.rows = staging.stage(table, column_of, progress)

@@ -202,9 +202,12 @@ def row_errors(fields, column_of, municipality, locate, crs=None):
     if "sales_area" in fields and "floor_area" in fields:
         checks.append(("SELECT n, %s, 'Die Verkaufsfläche ist größer als die Nutzfläche.' FROM import_rows "
                        "WHERE sales_area > floor_area", [column_of["sales_area"]]))
-    if locate:
-        checks.append(("SELECT n, 'Standort', 'Die Zeile hat keinen Standort.' FROM import_rows "
-                       "WHERE location IS NULL AND (x IS NULL OR y IS NULL)", []))
+    if locate and "x" in fields and "y" in fields:
+        # both empty keeps a known unit where it is (a new one is refused in match()); one alone is a slip
+        checks.append(("SELECT n, %s, %s FROM import_rows WHERE location IS NULL AND (x IS NULL) <> (y IS NULL)",
+                       [f"{column_of['x']}/{column_of['y']}",
+                        f"Nur einer der Werte {column_of['x']} und {column_of['y']} ist angegeben; bitte beide "
+                        "angeben (oder beide leer lassen, dann behält eine vorhandene Einheit ihren Standort)."]))
         if crs:
             checks.append(("SELECT n, %s, 'Die Koordinaten ' || x || ' / ' || y || ' passen nicht zu ' || %s || '.' "
                            "FROM import_rows WHERE location IS NULL AND x IS NOT NULL AND y IS NOT NULL",
@@ -306,6 +309,15 @@ def match(fields, column_of, municipality):
           FROM import_matches m JOIN import_rows r USING (n) JOIN units_unit u ON u.id = m.unit_id
           WHERE coalesce(r.sales_area, u.sales_area) > coalesce(r.floor_area, u.floor_area)""",
                        [column_of.get("sales_area") or column_of["floor_area"]]))
+    # Only a new unit needs a place: a known one keeps its own when the row gives none (MOVED is false).
+    # Decided here, after matching and (on commit) under the import lock, since only matching knows what is new.
+    x_label, y_label = column_of.get("x", values.TEMPLATE_HEADERS["x"]), column_of.get("y", values.TEMPLATE_HEADERS["y"])
+    # ambiguous is NULL where no unit has the address, hence IS NOT TRUE; an ambiguous row is told so below
+    checks.append(("SELECT m.n, %s, %s FROM import_matches m JOIN import_rows r USING (n) "
+                   "WHERE m.action = 'new' AND m.ambiguous IS NOT TRUE AND r.location IS NULL",
+                   [f"{x_label}/{y_label}" if "x" in column_of else "Standort",
+                    f"Neue Einheit ohne Standort – bitte {x_label} und {y_label} (oder Längen-/Breitengrad) "
+                    "angeben."]))
     today = timezone.localdate()
     where = "unter dieser Adresse in diesem Geschoss" if "floor" in fields else "unter dieser Adresse"
     return _collect(checks + [

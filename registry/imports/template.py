@@ -39,8 +39,10 @@ EXPLANATIONS = {
     "owner_email": ("E-Mail des Eigentümers – vertraulich.", "E-Mail-Adresse", "max@example.org"),
     "internal_note": ("Interne Notiz – nur für die Stadtverwaltung, nie öffentlich oder im Export für Dritte.",
                       "Text", "Eigentümer will verkaufen"),
-    "x": ("Rechtswert (ETRS89 / UTM 32N) oder geographische Länge (WGS84).", "Zahl", "642200"),
-    "y": ("Hochwert (ETRS89 / UTM 32N) oder geographische Breite (WGS84).", "Zahl", "5649400"),
+    "x": ("Rechtswert (ETRS89 / UTM 32N) oder geographische Länge (WGS84). Pflicht für eine neue Einheit; "
+          "leer gelassen behält eine vorhandene Einheit ihren Standort.", "Zahl", "642200"),
+    "y": ("Hochwert (ETRS89 / UTM 32N) oder geographische Breite (WGS84). Pflicht für eine neue Einheit; "
+          "leer gelassen behält eine vorhandene Einheit ihren Standort.", "Zahl", "5649400"),
 }
 FLOORS = ["EG", "OG", "UG"]
 YES_NO = ["ja", "nein"]

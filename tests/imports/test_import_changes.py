@@ -193,12 +193,13 @@ def test_a_sales_area_larger_than_the_registered_floor_area_is_a_row_error(tmp_p
         "Zeile 2, Spalte Verkaufsfläche: Die Verkaufsfläche wäre größer als die Nutzfläche der Einheit im Register."]
 
 
-def test_coordinate_columns_without_values_are_reported_per_row(tmp_path, erfurt):
+def test_new_units_without_coordinates_are_reported_per_row(tmp_path, erfurt):
     path = tmp_path / "leer.csv"
-    path.write_text("Straße;Hausnr.;Rechtswert;Hochwert\nAnger;1;;\nAnger;2;;\n", encoding="utf-8")
+    path.write_text("Straße;Hausnr.;Rechtswert;Hochwert\nStandortlose Gasse;1;;\nStandortlose Gasse;2;;\n", encoding="utf-8")
     errors = engine.analyse(read(path), erfurt).error_lines()
-    assert errors == ["Zeile 2, Spalte Standort: Die Zeile hat keinen Standort.",
-                      "Zeile 3, Spalte Standort: Die Zeile hat keinen Standort."]
+    message = "Neue Einheit ohne Standort – bitte Rechtswert und Hochwert (oder Längen-/Breitengrad) angeben."
+    assert errors == [f"Zeile 2, Spalte Rechtswert/Hochwert: {message}",
+                      f"Zeile 3, Spalte Rechtswert/Hochwert: {message}"]
     with pytest.raises(CommandError, match="nichts importiert"):
         run(path)
 

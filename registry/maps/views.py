@@ -18,6 +18,7 @@ from registry.places.models import TownCentre
 from registry.formats import format_rate
 from registry.units.categories import Category, Subcategory
 from registry.units.models import Floor
+from registry.units.ordering import natural
 from registry.units.filters import LIST_PARAMETERS, UnitFilter, split_values
 from registry.units import selectors
 from registry.units.vacancy import STATUS_STYLE, Status, counts_as_vacant
@@ -26,7 +27,7 @@ from . import queries
 
 # Sort keys in the URL (German, stable) → label and ORDER BY; "-key" sorts the other way round.
 SORTS = {
-    "adresse": (_l("Adresse"), ("street", "house_number")),
+    "adresse": (_l("Adresse"), (natural("street"), natural("house_number"))),
     "flaeche": (_l("Fläche"), ("floor_area",)),
     "leer_seit": (_l("leer seit"), ("vacant_since",)),
     "status": (_l("Status"), ("status",)),
@@ -62,8 +63,9 @@ def _sort(request):
 def _order(key, descending):
     fields = SORTS[key][1]
     nulls = {"nulls_last": True}
-    order = [F(f).desc(**nulls) if descending else F(f).asc(**nulls) for f in fields]
-    return [*order, "street", "house_number", "id"]
+    order = [(F(f) if isinstance(f, str) else f) for f in fields]
+    order = [f.desc(**nulls) if descending else f.asc(**nulls) for f in order]
+    return [*order, natural("street").asc(), natural("house_number").asc(), "id"]
 
 
 def view_param(request):
